@@ -1,0 +1,59 @@
+// Command health is the WhatsApp Contact Processor API's health function.
+//
+// Under Lambda (AWS_LAMBDA_RUNTIME_API set) it serves GET /health to whichever
+// front invokes it: REST API, HTTP API, Function URL or ALB. Anywhere else it
+// serves the same Lambda handler over HTTP on -addr (default 127.0.0.1:3000),
+// turning each request into a REST API event, so no Docker is needed locally.
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"os"
+	"os/signal"
+	"syscall"
+
+	"github.com/whatsapp-contact-processor/health/internal/httpapi"
+	"github.com/whatsapp-contact-processor/health/internal/lambdahttp"
+	"github.com/whatsapp-contact-processor/health/internal/localapi"
+	"github.com/whatsapp-contact-processor/health/internal/logging"
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	if err := run(ctx, os.Args[1:], os.Getenv, os.Stderr, nil); err != nil {
+		fmt.Fprintln(os.Stderr, "health:", err)
+		os.Exit(1)
+	}
+}
+
+// run wires the function together. ready, if not nil, is told the local
+// listener's address (tests use port 0).
+func run(ctx context.Context, args []string, getenv func(string) string, stderr io.Writer, ready func(net.Addr)) error {
+	fs := flag.NewFlagSet("health", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	addr := fs.String("addr", "127.0.0.1:3000", "local mode: `host:port` to serve HTTP on")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+
+	logger := logging.New(stderr, getenv(logging.LevelEnv))
+	slog.SetDefault(logger) // the adapter logs through package log
+
+	app := httpapi.NewServer(httpapi.ConfigFromEnv(getenv))
+	fn := lambdahttp.New(app,
+		lambdahttp.WithLogger(logger),
+		lambdahttp.WithBasePath(getenv("BASE_PATH")),
+	)
+
+	if lambdahttp.InLambda(getenv) {
+		lambdahttp.Start(ctx, fn)
+		return nil
+	}
+	return localapi.ListenAndServe(ctx, *addr, localapi.NewHandler(fn, logger), logger, ready)
+}
