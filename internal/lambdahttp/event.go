@@ -20,9 +20,23 @@ const (
 	SourceALB         Source = "alb"          // Application Load Balancer target group
 )
 
-// ErrUnsupportedEvent is wrapped by every error about a payload that is not
-// an HTTP request from a known front.
+// ErrUnsupportedEvent matches (errors.Is) every error about a payload that
+// is not an HTTP request from a known front.
 var ErrUnsupportedEvent = errors.New("unsupported event")
+
+// UnsupportedEventError is the error for such a payload. Lambda reports its
+// type name as errorType, so the console and the invoker read
+// "UnsupportedEventError" rather than a wrapper's name.
+type UnsupportedEventError struct{ Reason string }
+
+func (e *UnsupportedEventError) Error() string { return "unsupported event: " + e.Reason }
+
+// Is makes errors.Is(err, ErrUnsupportedEvent) true.
+func (e *UnsupportedEventError) Is(target error) bool { return target == ErrUnsupportedEvent }
+
+func unsupported(format string, args ...any) error {
+	return &UnsupportedEventError{Reason: fmt.Sprintf(format, args...)}
+}
 
 // event is the union of the three payload shapes: decoding into it once is
 // both the detection and the decode, and fields the adapters never read
@@ -97,12 +111,12 @@ type requestContext struct {
 func decodeEvent(payload []byte) (*event, Source, error) {
 	ev := new(event)
 	if err := json.Unmarshal(payload, ev); err != nil {
-		return nil, "", fmt.Errorf("%w: payload is not a JSON object of a known shape (%s)", ErrUnsupportedEvent, jsonProblem(err))
+		return nil, "", unsupported("payload is not a JSON object of a known shape (%s)", jsonProblem(err))
 	}
 	switch {
 	case ev.RequestContext.ELB != nil:
 		if ev.HTTPMethod == "" {
-			return nil, "", fmt.Errorf("%w: ALB event without httpMethod", ErrUnsupportedEvent)
+			return nil, "", unsupported("ALB event without httpMethod")
 		}
 		return ev, SourceALB, nil
 	case ev.RequestContext.HTTP != nil && ev.RequestContext.HTTP.Method != "":
@@ -113,7 +127,7 @@ func decodeEvent(payload []byte) (*event, Source, error) {
 	case ev.HTTPMethod != "":
 		return ev, SourceRESTAPI, nil
 	}
-	return nil, "", fmt.Errorf("%w: not an API Gateway, Function URL or ALB HTTP request", ErrUnsupportedEvent)
+	return nil, "", unsupported("not an API Gateway, Function URL or ALB HTTP request")
 }
 
 // jsonProblem describes a decode error by its kind and offset only.

@@ -73,12 +73,13 @@ func (h *Handler) Invoke(ctx context.Context, payload []byte) (out []byte, err e
 		h.logger.WarnContext(ctx, "rejected event", slog.String("request_id", requestID(ctx, nil)), slog.String("error", err.Error()))
 		return nil, err
 	}
+	method, path := ev.method(), ev.path() // as the front sent them, before stripping
 	resp := h.serve(ctx, ev, src)
 	h.logger.LogAttrs(ctx, slog.LevelInfo, "request",
 		slog.String("request_id", requestID(ctx, ev)),
 		slog.String("source", string(src)),
-		slog.String("method", truncate(ev.method(), 16)),
-		slog.String("path", truncate(ev.path(), 256)),
+		slog.String("method", truncate(method, 16)),
+		slog.String("path", truncate(path, 256)),
 		slog.Int("status", statusOf(resp)),
 		slog.Float64("duration_ms", float64(time.Since(start).Microseconds())/1000),
 	)
