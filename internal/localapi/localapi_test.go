@@ -7,6 +7,7 @@ import (
 	"errors"
 	"io"
 	"log/slog"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -172,5 +173,47 @@ func TestHandlerTimesOutLikeAPIGateway(t *testing.T) {
 	localapi.NewHandler(fn, slog.New(slog.DiscardHandler)).ServeHTTP(rec, httptest.NewRequest("GET", "/health", nil).WithContext(ctx))
 	if rec.Code != http.StatusGatewayTimeout || rec.Body.String() != `{"message":"Endpoint request timed out"}` {
 		t.Errorf("got %d %q", rec.Code, rec.Body)
+	}
+}
+
+// Cancelling the context (SIGINT/SIGTERM in main) lets a request already in
+// flight finish before ListenAndServe returns.
+func TestListenAndServeDrainsInFlightRequests(t *testing.T) {
+	started := make(chan struct{})
+	slow := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		close(started)
+		time.Sleep(300 * time.Millisecond)
+		io.WriteString(w, "done")
+	})
+	ctx, cancel := context.WithCancel(t.Context())
+	addrc := make(chan net.Addr, 1)
+	errc := make(chan error, 1)
+	go func() {
+		errc <- localapi.ListenAndServe(ctx, "127.0.0.1:0", slow, slog.New(slog.DiscardHandler), func(a net.Addr) { addrc <- a })
+	}()
+	addr := <-addrc
+
+	type result struct {
+		body string
+		err  error
+	}
+	resc := make(chan result, 1)
+	go func() {
+		resp, err := http.Get("http://" + addr.String() + "/")
+		if err != nil {
+			resc <- result{err: err}
+			return
+		}
+		defer resp.Body.Close()
+		b, err := io.ReadAll(resp.Body)
+		resc <- result{string(b), err}
+	}()
+	<-started
+	cancel()
+	if r := <-resc; r.err != nil || r.body != "done" {
+		t.Errorf("in-flight request: %q, %v", r.body, r.err)
+	}
+	if err := <-errc; err != nil {
+		t.Errorf("ListenAndServe = %v, want nil after a clean shutdown", err)
 	}
 }

@@ -1,0 +1,88 @@
+package main
+
+import (
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/whatsapp-contact-processor/health/internal/rietest"
+)
+
+// TestBootstrapUnderEmulator builds the real bootstrap (CGO_ENABLED=0,
+// -tags lambda.norpc) and invokes it through AWS's Runtime Interface
+// Emulator as Lambda would: every front, then garbage, then valid events
+// again on the same process.
+func TestBootstrapUnderEmulator(t *testing.T) {
+	if testing.Short() {
+		t.Skip("-short: skipping the end-to-end run under the runtime emulator")
+	}
+	fn := rietest.Start(t, rietest.BuildBootstrap(t, "./functions/health"))
+	events := filepath.Join(rietest.ModuleRoot(t), "internal", "lambdahttp", "testdata")
+
+	type answer struct {
+		StatusCode        int                 `json:"statusCode"`
+		StatusDescription string              `json:"statusDescription"`
+		Headers           map[string]string   `json:"headers"`
+		MultiValueHeaders map[string][]string `json:"multiValueHeaders"`
+		Body              string              `json:"body"`
+		ErrorMessage      string              `json:"errorMessage"`
+		ErrorType         string              `json:"errorType"`
+	}
+	steps := []struct {
+		name      string
+		payload   string // file under events, or a literal payload
+		literal   bool
+		status    int
+		body      string
+		multi     bool
+		errPrefix string
+	}{
+		{name: "REST API", payload: "rest-api.json", status: 200, body: seedBody, multi: true},
+		{name: "HTTP API $default", payload: "http-api.json", status: 200, body: seedBody},
+		{name: "HTTP API named stage", payload: "http-api-stage.json", status: 200, body: seedBody},
+		{name: "Function URL", payload: "function-url.json", status: 200, body: seedBody},
+		{name: "ALB", payload: "alb.json", status: 200, body: seedBody},
+		{name: "ALB multi-value", payload: "alb-multivalue.json", status: 200, body: seedBody, multi: true},
+		{name: "garbage", payload: "\x00not json at all", literal: true, errPrefix: "unsupported event: "},
+		{name: "empty object", payload: "{}", literal: true, errPrefix: "unsupported event: "},
+		{name: "array", payload: "[]", literal: true, errPrefix: "unsupported event: "},
+		{name: "REST API after garbage", payload: "rest-api.json", status: 200, body: seedBody, multi: true},
+		{name: "ALB after garbage", payload: "alb.json", status: 200, body: seedBody},
+	}
+	for _, s := range steps {
+		payload := []byte(s.payload)
+		if !s.literal {
+			var err error
+			if payload, err = os.ReadFile(filepath.Join(events, s.payload)); err != nil {
+				t.Fatal(err)
+			}
+		}
+		httpStatus, out, err := fn.Invoke(t.Context(), payload)
+		if err != nil || httpStatus != 200 {
+			t.Fatalf("%s: emulator answered %d, %v\n%s", s.name, httpStatus, err, fn.Output())
+		}
+		var a answer
+		if err := json.Unmarshal(out, &a); err != nil {
+			t.Fatalf("%s: answer is not JSON: %s", s.name, out)
+		}
+		if s.errPrefix != "" {
+			if !strings.HasPrefix(a.ErrorMessage, s.errPrefix) || a.ErrorType != "UnsupportedEventError" || a.StatusCode != 0 {
+				t.Errorf("%s: want a function error %q…, got %s", s.name, s.errPrefix, out)
+			}
+			continue
+		}
+		if a.StatusCode != s.status || a.Body != s.body || a.ErrorMessage != "" {
+			t.Errorf("%s: got %s", s.name, out)
+		}
+		if s.multi != (len(a.MultiValueHeaders) > 0) || s.multi == (len(a.Headers) > 0) {
+			t.Errorf("%s: wrong header form: headers=%v multiValueHeaders=%v", s.name, a.Headers, a.MultiValueHeaders)
+		}
+	}
+
+	// One process served everything: the runtime never restarted it.
+	if n := strings.Count(fn.Output(), "Init Duration"); n != 1 {
+		t.Errorf("bootstrap initialised %d times, want 1:\n%s", n, fn.Output())
+	}
+}
