@@ -45,7 +45,11 @@ func run(ctx context.Context, args []string, getenv func(string) string, stderr 
 	logger := logging.New(stderr, getenv(logging.LevelEnv))
 	slog.SetDefault(logger) // the adapter logs through package log
 
-	app := httpapi.NewServer(httpapi.ConfigFromEnv(getenv))
+	cfg, err := httpapi.LoadConfig(getenv)
+	if err != nil {
+		return err
+	}
+	app := httpapi.NewServer(cfg, httpapi.WithLogger(logger))
 	fn := lambdahttp.New(app,
 		lambdahttp.WithLogger(logger),
 		lambdahttp.WithBasePath(getenv("BASE_PATH")),

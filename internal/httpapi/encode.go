@@ -15,7 +15,12 @@ var (
 // writeJSON writes a complete JSON answer. HEAD gets the same status and
 // headers without the body, as RFC 9110 asks.
 func writeJSON(w http.ResponseWriter, r *http.Request, status int, body []byte) {
-	w.Header().Set("Content-Type", "application/json")
+	write(w, r, "application/json", status, body)
+}
+
+// write is writeJSON for any JSON media type (application/health+json).
+func write(w http.ResponseWriter, r *http.Request, contentType string, status int, body []byte) {
+	w.Header().Set("Content-Type", contentType)
 	w.WriteHeader(status)
 	if r.Method != http.MethodHead {
 		_, _ = w.Write(body)

@@ -1,16 +1,52 @@
 package httpapi
 
-import "net/http"
+import (
+	"net/http"
 
-// healthyBody is the seed service's answer, byte for byte (key order included):
-// dashboards and string-matching health checks compare it literally.
-const healthyBody = `{"status":"healthy","message":"WhatsApp Contact Processor API is running"}`
+	"github.com/whatsapp-contact-processor/health/internal/checks"
+)
 
-// handleHealth answers the liveness of the process: if this code runs, the API
+// The plain answers, byte for byte (key order included): dashboards and
+// string-matching health checks compare them literally.
+const (
+	// healthyBody is the seed service's answer.
+	healthyBody   = `{"status":"healthy","message":"WhatsApp Contact Processor API is running"}`
+	degradedBody  = `{"status":"degraded","message":"WhatsApp Contact Processor API is running with degraded dependencies"}`
+	unhealthyBody = `{"status":"unhealthy","message":"WhatsApp Contact Processor API is unhealthy"}`
+)
+
+// handleLive answers the liveness of the process: if this code runs, the API
 // is up.
-func handleHealth() http.Handler {
+func handleLive() http.Handler {
 	body := []byte(healthyBody)
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, r, http.StatusOK, body)
+	})
+}
+
+// handleReady answers readiness from the checker's (possibly cached) result,
+// in the plain form or, on request, the IETF detailed form. Checks run inside
+// the request, bounded by the checker's budget and r.Context() (which carries
+// the Lambda deadline).
+func handleReady(checker *checks.Checker, d details) http.Handler {
+	plain := map[checks.Status][]byte{
+		checks.StatusPass: []byte(healthyBody),
+		checks.StatusWarn: []byte(degradedBody),
+		checks.StatusFail: []byte(unhealthyBody),
+	}
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		// The answer depends on these headers; no-store already keeps it
+		// out of caches, Vary says why for anyone looking.
+		w.Header().Add("Vary", "Accept, Authorization")
+		res := checker.Check(r.Context())
+		code := http.StatusOK
+		if res.Status == checks.StatusFail {
+			code = http.StatusServiceUnavailable
+		}
+		if wantsDetails(r) {
+			write(w, r, healthJSONType, code, d.encode(res, d.authorized(r)))
+			return
+		}
+		writeJSON(w, r, code, plain[res.Status])
 	})
 }

@@ -1,0 +1,286 @@
+package checks_test
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"log/slog"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"go.uber.org/goleak"
+
+	"github.com/whatsapp-contact-processor/health/internal/checks"
+)
+
+func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
+
+func pass(context.Context) error { return nil }
+func fail(context.Context) error { return errors.New("boom") }
+
+// hang blocks until its context ends, as a well-behaved check on a dead
+// dependency does.
+func hang(ctx context.Context) error { <-ctx.Done(); return ctx.Err() }
+
+func TestWhenChecksFailThenStatusFollowsCriticality(t *testing.T) {
+	tests := []struct {
+		name   string
+		checks []checks.Check
+		want   checks.Status
+		each   []checks.Status
+	}{
+		{"no checks", nil, checks.StatusPass, nil},
+		{"all pass", []checks.Check{
+			{Name: "a", Critical: true, Func: pass}, {Name: "b", Func: pass},
+		}, checks.StatusPass, []checks.Status{"pass", "pass"}},
+		{"non-critical fails", []checks.Check{
+			{Name: "a", Critical: true, Func: pass}, {Name: "b", Func: fail},
+		}, checks.StatusWarn, []checks.Status{"pass", "fail"}},
+		{"critical fails", []checks.Check{
+			{Name: "a", Critical: true, Func: fail}, {Name: "b", Func: pass},
+		}, checks.StatusFail, []checks.Status{"fail", "pass"}},
+		{"both fail", []checks.Check{
+			{Name: "a", Critical: true, Func: fail}, {Name: "b", Func: fail},
+		}, checks.StatusFail, []checks.Status{"fail", "fail"}},
+		{"panic is a failure", []checks.Check{
+			{Name: "a", Critical: true, Func: func(context.Context) error { panic("oops") }},
+		}, checks.StatusFail, []checks.Status{"fail"}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			res := checks.New(checks.WithCheck(tc.checks...)).Check(t.Context())
+			if res.Status != tc.want {
+				t.Errorf("status = %s, want %s", res.Status, tc.want)
+			}
+			if len(res.Checks) != len(tc.each) {
+				t.Fatalf("got %d results, want %d", len(res.Checks), len(tc.each))
+			}
+			for i, c := range res.Checks {
+				if c.Name != tc.checks[i].Name || c.Status != tc.each[i] || (c.Err != nil) != (c.Status == checks.StatusFail) {
+					t.Errorf("check %d = %s %s (err %v), want %s %s", i, c.Name, c.Status, c.Err, tc.checks[i].Name, tc.each[i])
+				}
+				if c.Kind != "component" || c.Time.IsZero() {
+					t.Errorf("check %d: kind %q, time %v", i, c.Kind, c.Time)
+				}
+			}
+		})
+	}
+}
+
+func TestWhenCheckOutlivesItsTimeoutThenItFails(t *testing.T) {
+	defer goleak.VerifyNone(t)
+	c := checks.New(checks.WithBudget(time.Second), checks.WithCheck(
+		checks.Check{Name: "slow", Critical: true, Timeout: 50 * time.Millisecond, Func: hang},
+		checks.Check{Name: "ignores-ctx-but-returns-nil-late", Timeout: 50 * time.Millisecond, Func: func(context.Context) error {
+			time.Sleep(100 * time.Millisecond)
+			return nil
+		}},
+		checks.Check{Name: "fine", Func: pass},
+	))
+	start := time.Now()
+	res := c.Check(t.Context())
+	if el := time.Since(start); el > 600*time.Millisecond {
+		t.Errorf("took %v; the per-check timeout is 50ms", el)
+	}
+	if res.Status != checks.StatusFail {
+		t.Errorf("status = %s, want fail", res.Status)
+	}
+	for i, want := range []checks.Status{"fail", "fail", "pass"} {
+		if got := res.Checks[i]; got.Status != want {
+			t.Errorf("%s = %s, want %s", got.Name, got.Status, want)
+		} else if want == "fail" && !strings.Contains(got.Err.Error(), "timed out after 50ms") {
+			t.Errorf("%s: err = %v, want a timeout", got.Name, got.Err)
+		}
+	}
+}
+
+func TestWhenEveryCheckHangsThenTheBudgetHolds(t *testing.T) {
+	defer goleak.VerifyNone(t)
+	const budget = 200 * time.Millisecond
+	var cs []checks.Check
+	for _, n := range []string{"a", "b", "c", "d"} {
+		cs = append(cs, checks.Check{Name: n, Critical: true, Func: hang})
+	}
+	c := checks.New(checks.WithBudget(budget), checks.WithCheck(cs...))
+	start := time.Now()
+	res := c.Check(t.Context())
+	el := time.Since(start)
+	if el < budget || el > budget+300*time.Millisecond {
+		t.Errorf("answered after %v, want about %v", el, budget)
+	}
+	if res.Status != checks.StatusFail {
+		t.Errorf("status = %s, want fail", res.Status)
+	}
+}
+
+func TestWhenChecksIgnoreTheirContextThenCheckStillReturnsAtTheBudget(t *testing.T) {
+	release := make(chan struct{})
+	c := checks.New(checks.WithBudget(100*time.Millisecond), checks.WithCheck(
+		checks.Check{Name: "stuck", Critical: true, Func: func(context.Context) error { <-release; return nil }},
+	))
+	start := time.Now()
+	res := c.Check(t.Context())
+	if el := time.Since(start); el > 500*time.Millisecond {
+		t.Errorf("answered after %v, want about 100ms", el)
+	}
+	if res.Status != checks.StatusFail || !strings.Contains(res.Checks[0].Err.Error(), "budget") {
+		t.Errorf("got %s %v, want a failure for the budget", res.Status, res.Checks[0].Err)
+	}
+	close(release) // the goroutine ends once the check returns
+	goleak.VerifyNone(t)
+}
+
+func TestWhenTheDeadlineIsShorterThanTheBudgetThenItWins(t *testing.T) {
+	c := checks.New(checks.WithBudget(5*time.Second), checks.WithCheck(checks.Check{Name: "a", Critical: true, Func: hang}))
+	ctx, cancel := context.WithTimeout(t.Context(), 100*time.Millisecond)
+	defer cancel()
+	start := time.Now()
+	if res := c.Check(ctx); res.Status != checks.StatusFail {
+		t.Errorf("status = %s, want fail", res.Status)
+	}
+	if el := time.Since(start); el > time.Second {
+		t.Errorf("answered after %v, want about 100ms", el)
+	}
+}
+
+func TestWhenCallsAreConcurrentThenOneRunPerTTL(t *testing.T) {
+	var calls atomic.Int32
+	const ttl = 500 * time.Millisecond
+	c := checks.New(checks.WithCacheTTL(ttl), checks.WithCheck(checks.Check{Name: "db", Critical: true,
+		Func: func(context.Context) error {
+			calls.Add(1)
+			time.Sleep(20 * time.Millisecond) // long enough for the burst to pile up
+			return nil
+		}}))
+	burst := func() {
+		var wg sync.WaitGroup
+		for range 50 {
+			wg.Go(func() {
+				if res := c.Check(t.Context()); res.Status != checks.StatusPass {
+					t.Errorf("status = %s", res.Status)
+				}
+			})
+		}
+		wg.Wait()
+	}
+	burst()
+	if n := calls.Load(); n != 1 {
+		t.Fatalf("cold burst of 50: %d runs, want 1", n)
+	}
+	burst()
+	if n := calls.Load(); n != 1 {
+		t.Fatalf("burst within the TTL: %d runs in all, want still 1", n)
+	}
+	time.Sleep(ttl + 50*time.Millisecond)
+	burst()
+	if n := calls.Load(); n != 2 {
+		t.Fatalf("burst after the TTL: %d runs in all, want 2", n)
+	}
+}
+
+func TestWhenTTLIsZeroThenEveryCallRuns(t *testing.T) {
+	var calls atomic.Int32
+	c := checks.New(checks.WithCacheTTL(0), checks.WithCheck(checks.Check{Name: "a",
+		Func: func(context.Context) error { calls.Add(1); return nil }}))
+	for range 3 {
+		c.Check(t.Context())
+	}
+	if n := calls.Load(); n != 3 {
+		t.Errorf("%d runs, want 3", n)
+	}
+}
+
+func TestWhenTheCallerGivesUpThenOthersStillGetTheRun(t *testing.T) {
+	started := make(chan struct{})
+	c := checks.New(checks.WithCheck(checks.Check{Name: "a", Critical: true, Func: func(ctx context.Context) error {
+		close(started)
+		time.Sleep(100 * time.Millisecond)
+		return ctx.Err()
+	}}))
+	ctx, cancel := context.WithCancel(t.Context())
+	first := make(chan checks.Result)
+	go func() { first <- c.Check(ctx) }()
+	<-started
+	cancel()
+	if res := <-first; res.Status != checks.StatusFail {
+		t.Errorf("the caller that gave up: status = %s, want fail", res.Status)
+	}
+	if res := c.Check(t.Context()); res.Status != checks.StatusPass {
+		t.Errorf("a caller joining the same run: status = %s (%v), want pass", res.Status, res.Checks[0].Err)
+	}
+}
+
+// syncBuffer is a bytes.Buffer safe for the logger's concurrent writes.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
+}
+
+func TestWhenStatusChangesThenItIsLoggedOnce(t *testing.T) {
+	var buf syncBuffer
+	var failing atomic.Bool
+	c := checks.New(checks.WithCacheTTL(0),
+		checks.WithLogger(slog.New(slog.NewJSONHandler(&buf, nil))),
+		checks.WithCheck(checks.Check{Name: "db", Critical: true, Func: func(context.Context) error {
+			if failing.Load() {
+				return errors.New("connection refused")
+			}
+			return nil
+		}}))
+	for _, f := range []bool{false, false, true, true, true, false, false} {
+		failing.Store(f)
+		var wg sync.WaitGroup
+		for range 5 {
+			wg.Go(func() { c.Check(t.Context()) })
+		}
+		wg.Wait()
+	}
+	lines := strings.Split(strings.TrimSpace(buf.String()), "\n")
+	if len(lines) != 3 {
+		t.Fatalf("%d log lines, want 3 (first pass, fail, pass again):\n%s", len(lines), buf.String())
+	}
+	for i, want := range []string{
+		`"level":"INFO","msg":"health check state","check":"db","status":"pass","critical":true,"duration_ms":`,
+		`"level":"WARN","msg":"health check state","check":"db","status":"fail","critical":true,"duration_ms":`,
+		`"level":"INFO","msg":"health check state","check":"db","status":"pass"`,
+	} {
+		if !strings.Contains(lines[i], want) {
+			t.Errorf("line %d = %s\nwant it to contain %s", i, lines[i], want)
+		}
+	}
+	if !strings.Contains(lines[1], `"error":"connection refused","previous":"pass"`) {
+		t.Errorf("the failure line lacks the reason: %s", lines[1])
+	}
+}
+
+func TestNewPanicsOnBadChecks(t *testing.T) {
+	for name, cs := range map[string][]checks.Check{
+		"no name":   {{Func: pass}},
+		"duplicate": {{Name: "a", Func: pass}, {Name: "a", Func: pass}},
+		"no func":   {{Name: "a"}},
+	} {
+		t.Run(name, func(t *testing.T) {
+			defer func() {
+				if recover() == nil {
+					t.Error("New did not panic")
+				}
+			}()
+			checks.New(checks.WithCheck(cs...))
+		})
+	}
+}
