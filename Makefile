@@ -5,6 +5,7 @@ SHELL = /usr/bin/env bash -o pipefail
 .SHELLFLAGS = -ec
 
 GO        ?= go
+SAM       ?= sam
 ADDR      ?= 127.0.0.1:3000
 # Lambda runs the function on arm64 (template.yaml: Architectures).
 GOARCH    ?= arm64
@@ -12,6 +13,25 @@ FUNCTIONS := $(notdir $(wildcard functions/*))
 # lambda.norpc drops the legacy RPC runtime; CGO off makes a static binary
 # that provided.al2023 can run. SAM's go1.x builder sets neither.
 BUILD_FLAGS := -tags lambda.norpc -trimpath -ldflags "-s -w"
+# The event for `make invoke` and `make invoke-rie` (see events/).
+EVENT     ?= events/rest-get.json
+# Extra flags for `sam deploy`, e.g. DEPLOY_FLAGS=--guided the first time.
+DEPLOY_FLAGS ?=
+
+# Targets that drive the sam CLI stop here, saying what is missing, when it is not
+# installed; `sam local` also needs a running Docker engine.
+define require-sam
+	@command -v $(SAM) >/dev/null 2>&1 || { \
+	  echo "sam CLI not found: install it from https://docs.aws.amazon.com/serverless-application-model/latest/developerguide/install-sam-cli.html (and Docker for start-api/invoke)"; \
+	  echo "Without them: 'make run' serves the function locally, 'make invoke-rie EVENT=...' invokes it under the Lambda runtime emulator."; \
+	  exit 1; }
+endef
+define require-docker
+	@command -v docker >/dev/null 2>&1 && docker info >/dev/null 2>&1 || { \
+	  echo "Docker not found or not running: sam local runs the function in a container (https://docs.docker.com/engine/install/)."; \
+	  echo "Without Docker: 'make run' serves the function locally, 'make invoke-rie EVENT=...' invokes it under the Lambda runtime emulator."; \
+	  exit 1; }
+endef
 
 .PHONY: all
 all: help
@@ -35,11 +55,23 @@ test: ## Run every test with the race detector (builds the bootstrap and runs it
 	$(GO) test -race -count=1 ./...
 
 .PHONY: lint
-lint: ## gofmt, go vet and staticcheck.
+lint: ## gofmt, go vet, staticcheck, cfn-lint (template.yaml) and actionlint (CI workflow).
 	@out=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go')); \
 	  if [ -n "$$out" ]; then echo "gofmt would change:"; echo "$$out"; exit 1; fi
 	$(GO) vet ./...
 	$(GO) tool staticcheck ./...
+	@if command -v cfn-lint >/dev/null 2>&1; then \
+	  echo "cfn-lint template.yaml"; cfn-lint template.yaml; \
+	else \
+	  echo "cfn-lint not found: template.yaml not linted (pip install cfn-lint)"; \
+	fi
+	$(GO) tool actionlint
+
+# Runs the real bootstrap (built for this machine) under AWS's Runtime Interface
+# Emulator, a Go tool dependency: the Lambda Runtime API without Docker or sam.
+.PHONY: invoke-rie
+invoke-rie: ## Invoke the bootstrap under the Lambda runtime emulator with EVENT (default events/rest-get.json); no Docker.
+	@scripts/invoke-rie.sh $(EVENT)
 
 ##@ Build
 
@@ -54,9 +86,30 @@ build: ## Build every function under functions/ to bin/<name>/bootstrap (linux/$
 # ARTIFACTS_DIR set; the binary must be named bootstrap for provided.al2023.
 .PHONY: build-HealthFunction
 build-HealthFunction: ## What `sam build` runs for HealthFunction (needs ARTIFACTS_DIR).
-	@test -n "$(ARTIFACTS_DIR)" || { echo "ARTIFACTS_DIR is not set: this target is for sam build"; exit 1; }
+	@test -n "$(ARTIFACTS_DIR)" || { echo "ARTIFACTS_DIR is not set: this target is for sam build (try: make build-HealthFunction ARTIFACTS_DIR=/tmp/out)"; exit 1; }
 	CGO_ENABLED=0 GOOS=linux GOARCH=$(GOARCH) $(GO) build $(BUILD_FLAGS) -o $(ARTIFACTS_DIR)/bootstrap ./functions/health
 
 .PHONY: clean
-clean: ## Remove build outputs.
+clean: ## Remove build outputs (bin/, .aws-sam/).
 	rm -rf bin .aws-sam
+
+##@ SAM (needs the sam CLI; start-api and invoke also Docker)
+
+.PHONY: sam-build
+sam-build: ## sam build: runs build-HealthFunction into .aws-sam/build.
+	$(require-sam)
+	$(SAM) build
+
+.PHONY: start-api
+start-api: sam-build ## sam build, then sam local start-api on 127.0.0.1:3000 (REST API events, as deployed).
+	$(require-docker)
+	$(SAM) local start-api
+
+.PHONY: invoke
+invoke: sam-build ## sam build, then sam local invoke HealthFunction -e EVENT.
+	$(require-docker)
+	$(SAM) local invoke HealthFunction -e $(EVENT)
+
+.PHONY: deploy
+deploy: sam-build ## sam build, then sam deploy (samconfig.toml); DEPLOY_FLAGS=--guided the first time.
+	$(SAM) deploy $(DEPLOY_FLAGS)

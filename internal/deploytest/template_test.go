@@ -1,0 +1,339 @@
+package deploytest
+
+import (
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/awslabs/goformation/v7/intrinsics"
+)
+
+// root is the repository root, where template.yaml, samconfig.toml and the Makefile live.
+const root = "../.."
+
+// seedBody is the answer to GET /health that clients rely on (README, "What answers what").
+const seedBody = `{"status":"healthy","message":"WhatsApp Contact Processor API is running"}`
+
+// goformation's typed SAM resources reject properties newer than its schema
+// (LoggingConfig, InvokedViaFunctionUrl), so the tests read the template through its
+// CloudFormation YAML reader (short-form tags such as !Ref, !Sub, !If understood) into
+// plain JSON values instead.
+
+// parseTemplate is template.yaml with Ref and Fn::Sub resolved against the parameters'
+// defaults and the given overrides (goformation's intrinsic processor).
+func parseTemplate(t *testing.T, overrides map[string]any) map[string]any {
+	t.Helper()
+	data, err := os.ReadFile(filepath.Join(root, "template.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	js, err := intrinsics.ProcessYAML(data, &intrinsics.ProcessorOptions{ParameterOverrides: overrides})
+	if err != nil {
+		t.Fatalf("parse template.yaml: %v", err)
+	}
+	var m map[string]any
+	if err := json.Unmarshal(js, &m); err != nil {
+		t.Fatal(err)
+	}
+	return m
+}
+
+// rawTemplate is template.yaml as JSON with the intrinsic functions left as written
+// ({"Ref": …}, {"Fn::Sub": …}), for properties goformation's SAM types lack and for
+// checking that a value comes from a parameter.
+func rawTemplate(t *testing.T) map[string]any {
+	t.Helper()
+	data, err := os.ReadFile(filepath.Join(root, "template.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	js, err := intrinsics.ProcessYAML(data, &intrinsics.ProcessorOptions{NoProcess: true})
+	if err != nil {
+		t.Fatalf("template.yaml to JSON: %v", err)
+	}
+	var m map[string]any
+	if err := json.Unmarshal(js, &m); err != nil {
+		t.Fatal(err)
+	}
+	return m
+}
+
+// dig walks a decoded JSON document by keys.
+func dig(t *testing.T, v any, keys ...string) any {
+	t.Helper()
+	for i, k := range keys {
+		m, ok := v.(map[string]any)
+		if !ok {
+			t.Fatalf("%s: not an object", strings.Join(keys[:i], "."))
+		}
+		if v, ok = m[k]; !ok {
+			t.Fatalf("%s: missing", strings.Join(keys[:i+1], "."))
+		}
+	}
+	return v
+}
+
+func ref(name string) map[string]any { return map[string]any{"Ref": name} }
+
+func sub(s string) map[string]any { return map[string]any{"Fn::Sub": s} }
+
+func equalJSON(t *testing.T, what string, got, want any) {
+	t.Helper()
+	g, _ := json.Marshal(got)
+	w, _ := json.Marshal(want)
+	if string(g) != string(w) {
+		t.Errorf("%s = %s, want %s", what, g, w)
+	}
+}
+
+func TestTemplateIsSAMWithoutGlobals(t *testing.T) {
+	tpl := parseTemplate(t, nil)
+	equalJSON(t, "Transform", tpl["Transform"], "AWS::Serverless-2016-10-31")
+	if g, ok := tpl["Globals"]; ok {
+		t.Errorf("Globals = %v; every property is set on its resource", g)
+	}
+}
+
+func TestHealthFunction(t *testing.T) {
+	tpl := parseTemplate(t, nil)
+	fn := dig(t, tpl, "Resources", "HealthFunction")
+	equalJSON(t, "Type", dig(t, fn, "Type"), "AWS::Serverless::Function")
+	equalJSON(t, "Metadata.BuildMethod (go1.x sets neither CGO_ENABLED=0 nor lambda.norpc)", dig(t, fn, "Metadata", "BuildMethod"), "makefile")
+	p := dig(t, fn, "Properties")
+	equalJSON(t, "Runtime", dig(t, p, "Runtime"), "provided.al2023")
+	equalJSON(t, "Handler", dig(t, p, "Handler"), "bootstrap")
+	equalJSON(t, "Architectures", dig(t, p, "Architectures"), []string{"arm64"})
+	equalJSON(t, "CodeUri (the Makefile must sit at CodeUri)", dig(t, p, "CodeUri"), ".")
+	equalJSON(t, "MemorySize", dig(t, p, "MemorySize"), 128)
+	// Route 53 wants the status within 2 s; the readiness checks stop at their 1.5 s
+	// budget (HEALTH_CHECK_BUDGET) and the function must outlive them to answer 503 itself.
+	equalJSON(t, "Timeout", dig(t, p, "Timeout"), 2)
+	if _, ok := p.(map[string]any)["Policies"]; ok {
+		t.Errorf("Policies set: the function's only rights are in HealthFunctionRole")
+	}
+	equalJSON(t, "LoggingConfig.LogFormat", dig(t, p, "LoggingConfig", "LogFormat"), "JSON")
+	equalJSON(t, "LoggingConfig.ApplicationLogLevel", dig(t, p, "LoggingConfig", "ApplicationLogLevel"), "INFO")
+	equalJSON(t, "LoggingConfig.SystemLogLevel", dig(t, p, "LoggingConfig", "SystemLogLevel"), "WARN")
+	equalJSON(t, "CORS_ALLOWED_ORIGINS default", dig(t, p, "Environment", "Variables", "CORS_ALLOWED_ORIGINS"), "*")
+
+	// Values that come from parameters, checked as written.
+	raw := dig(t, rawTemplate(t), "Resources", "HealthFunction", "Properties")
+	equalJSON(t, "Role", dig(t, raw, "Role"), map[string]any{"Fn::GetAtt": "HealthFunctionRole.Arn"})
+	equalJSON(t, "CORS_ALLOWED_ORIGINS", dig(t, raw, "Environment", "Variables", "CORS_ALLOWED_ORIGINS"), ref("CorsAllowedOrigins"))
+	equalJSON(t, "BASE_PATH", dig(t, raw, "Environment", "Variables", "BASE_PATH"), ref("BasePath"))
+	equalJSON(t, "ReservedConcurrentExecutions", dig(t, raw, "ReservedConcurrentExecutions"),
+		map[string]any{"Fn::If": []any{"HasReservedConcurrency", ref("ReservedConcurrency"), ref("AWS::NoValue")}})
+	equalJSON(t, "HasReservedConcurrency", dig(t, rawTemplate(t), "Conditions", "HasReservedConcurrency"),
+		map[string]any{"Fn::Not": []any{map[string]any{"Fn::Equals": []any{ref("ReservedConcurrency"), 0}}}})
+}
+
+// The role may write to the function's own log group, and nothing else.
+func TestHealthFunctionRoleIsBasicExecutionOnly(t *testing.T) {
+	raw := rawTemplate(t)
+	role := dig(t, raw, "Resources", "HealthFunctionRole")
+	equalJSON(t, "role Type", dig(t, role, "Type"), "AWS::IAM::Role")
+	if m, _ := dig(t, role, "Properties").(map[string]any); m["ManagedPolicyArns"] != nil {
+		t.Errorf("role has ManagedPolicyArns: %v", m["ManagedPolicyArns"])
+	}
+	policies := dig(t, role, "Properties", "Policies").([]any)
+	var actions []string
+	for _, p := range policies {
+		for _, st := range dig(t, p, "PolicyDocument", "Statement").([]any) {
+			equalJSON(t, "statement Effect", dig(t, st, "Effect"), "Allow")
+			equalJSON(t, "statement Resource", dig(t, st, "Resource"), map[string]any{"Fn::GetAtt": "HealthLogGroup.Arn"})
+			for _, a := range dig(t, st, "Action").([]any) {
+				actions = append(actions, a.(string))
+			}
+		}
+	}
+	slices.Sort(actions)
+	if !slices.Equal(actions, []string{"logs:CreateLogStream", "logs:PutLogEvents"}) {
+		t.Errorf("role actions = %v, want logs:CreateLogStream and logs:PutLogEvents", actions)
+	}
+}
+
+func TestRESTAPIRoutesAndStage(t *testing.T) {
+	tpl := parseTemplate(t, nil)
+	raw := rawTemplate(t)
+	events := dig(t, raw, "Resources", "HealthFunction", "Properties", "Events").(map[string]any)
+	var routes []string
+	for name, ev := range events {
+		if typ := dig(t, ev, "Type"); typ != "Api" {
+			t.Errorf("event %s: Type %v, want Api (what sam local start-api emulates)", name, typ)
+			continue
+		}
+		equalJSON(t, name+".RestApiId", dig(t, ev, "Properties", "RestApiId"), ref("HealthApi"))
+		routes = append(routes, dig(t, ev, "Properties", "Method").(string)+" "+dig(t, ev, "Properties", "Path").(string))
+	}
+	slices.Sort(routes)
+	if want := []string{"GET /health", "HEAD /health"}; !slices.Equal(routes, want) {
+		t.Errorf("routes = %v, want %v", routes, want)
+	}
+
+	api := dig(t, tpl, "Resources", "HealthApi")
+	equalJSON(t, "HealthApi Type", dig(t, api, "Type"), "AWS::Serverless::Api")
+	p := dig(t, api, "Properties")
+	equalJSON(t, "StageName with default parameters", dig(t, p, "StageName"), "Prod")
+	equalJSON(t, "OpenApiVersion (else SAM adds a stage named Stage)", dig(t, p, "OpenApiVersion"), "3.0.1")
+	equalJSON(t, "CacheClusterEnabled", dig(t, p, "CacheClusterEnabled"), false)
+	equalJSON(t, "EndpointConfiguration.Type", dig(t, p, "EndpointConfiguration", "Type"), "REGIONAL")
+	settings := dig(t, p, "MethodSettings").([]any)
+	if len(settings) != 1 {
+		t.Fatalf("MethodSettings has %d entries, want 1", len(settings))
+	}
+	ms := settings[0]
+	equalJSON(t, "MethodSettings ResourcePath", dig(t, ms, "ResourcePath"), "/*")
+	equalJSON(t, "MethodSettings HttpMethod", dig(t, ms, "HttpMethod"), "*")
+	equalJSON(t, "MethodSettings CachingEnabled", dig(t, ms, "CachingEnabled"), false)
+	// Route 53's checkers send ~0.5 req/s (30 s) or ~1.5 req/s (10 s), in bursts of a
+	// few dozen at most: the defaults must be far above that.
+	rate, _ := dig(t, ms, "ThrottlingRateLimit").(float64)
+	burst, _ := dig(t, ms, "ThrottlingBurstLimit").(float64)
+	if rate < 50 || burst < 100 {
+		t.Errorf("default throttling rate %v, burst %v: want at least 50 and 100", rate, burst)
+	}
+
+	// The stage and the limits are parameters.
+	rawMS := dig(t, raw, "Resources", "HealthApi", "Properties", "MethodSettings").([]any)[0]
+	equalJSON(t, "ThrottlingRateLimit", dig(t, rawMS, "ThrottlingRateLimit"), ref("ThrottlingRateLimit"))
+	equalJSON(t, "ThrottlingBurstLimit", dig(t, rawMS, "ThrottlingBurstLimit"), ref("ThrottlingBurstLimit"))
+	equalJSON(t, "StageName", dig(t, raw, "Resources", "HealthApi", "Properties", "StageName"), ref("StageName"))
+	v1 := parseTemplate(t, map[string]any{"StageName": "v1"})
+	equalJSON(t, "StageName with StageName=v1", dig(t, v1, "Resources", "HealthApi", "Properties", "StageName"), "v1")
+}
+
+func TestRoute53HealthCheck(t *testing.T) {
+	tpl := parseTemplate(t, nil)
+	hc := dig(t, tpl, "Resources", "HealthCheck")
+	equalJSON(t, "Type", dig(t, hc, "Type"), "AWS::Route53::HealthCheck")
+	equalJSON(t, "Condition", dig(t, hc, "Condition"), "CreateHealthCheck")
+	c := dig(t, hc, "Properties", "HealthCheckConfig")
+	equalJSON(t, "Type", dig(t, c, "Type"), "HTTPS_STR_MATCH")
+	equalJSON(t, "Port", dig(t, c, "Port"), 443)
+	equalJSON(t, "EnableSNI (execute-api needs SNI)", dig(t, c, "EnableSNI"), true)
+	equalJSON(t, "ResourcePath with default parameters", dig(t, c, "ResourcePath"), "/Prod/health")
+	v1 := parseTemplate(t, map[string]any{"StageName": "v1"})
+	equalJSON(t, "ResourcePath with StageName=v1", dig(t, v1, "Resources", "HealthCheck", "Properties", "HealthCheckConfig", "ResourcePath"), "/v1/health")
+
+	equalJSON(t, "SearchString default", dig(t, c, "SearchString"), `"status":"healthy"`)
+	// Whatever the choice, a healthy answer matches and an unhealthy one never does.
+	allowed := dig(t, rawTemplate(t), "Parameters", "HealthCheckSearchString", "AllowedValues").([]any)
+	for _, a := range allowed {
+		s, _ := a.(string)
+		if s == "" || !strings.Contains(seedBody, s) {
+			t.Errorf("SearchString %q is not in the healthy body %s", s, seedBody)
+		}
+		for _, bad := range []string{
+			`{"status":"unhealthy","message":"WhatsApp Contact Processor API is unhealthy"}`,
+			`{"error":"internal error"}`,
+			`{"message":"Internal server error"}`,
+		} {
+			if strings.Contains(bad, s) {
+				t.Errorf("SearchString %q matches the unhealthy answer %s", s, bad)
+			}
+		}
+	}
+
+	raw := dig(t, rawTemplate(t), "Resources", "HealthCheck", "Properties", "HealthCheckConfig")
+	equalJSON(t, "FullyQualifiedDomainName", dig(t, raw, "FullyQualifiedDomainName"), sub("${HealthApi}.execute-api.${AWS::Region}.${AWS::URLSuffix}"))
+	equalJSON(t, "ResourcePath", dig(t, raw, "ResourcePath"), sub("/${StageName}/health"))
+	equalJSON(t, "RequestInterval", dig(t, raw, "RequestInterval"), ref("HealthCheckRequestInterval"))
+	equalJSON(t, "FailureThreshold", dig(t, raw, "FailureThreshold"), ref("HealthCheckFailureThreshold"))
+	equalJSON(t, "SearchString", dig(t, raw, "SearchString"), ref("HealthCheckSearchString"))
+	equalJSON(t, "Regions", dig(t, raw, "Regions"),
+		map[string]any{"Fn::If": []any{"HealthCheckAllRegions", ref("AWS::NoValue"), ref("HealthCheckRegions")}})
+}
+
+func TestHealthCheckAlarmOnlyInUSEast1WithTopic(t *testing.T) {
+	raw := rawTemplate(t)
+	equalJSON(t, "alarm Condition", dig(t, raw, "Resources", "HealthCheckAlarm", "Condition"), "CreateHealthCheckAlarm")
+	// goformation's reader turns `!Condition X` into "X"; accept both spellings.
+	var conds []any
+	for _, c := range dig(t, raw, "Conditions", "CreateHealthCheckAlarm", "Fn::And").([]any) {
+		if m, ok := c.(map[string]any); ok {
+			c = m["Condition"]
+		}
+		conds = append(conds, c)
+	}
+	equalJSON(t, "CreateHealthCheckAlarm", conds, []any{"CreateHealthCheck", "HasAlarmTopic", "InUsEast1"})
+	equalJSON(t, "InUsEast1", dig(t, raw, "Conditions", "InUsEast1"),
+		map[string]any{"Fn::Equals": []any{ref("AWS::Region"), "us-east-1"}})
+	p := dig(t, raw, "Resources", "HealthCheckAlarm", "Properties")
+	equalJSON(t, "Namespace", dig(t, p, "Namespace"), "AWS/Route53")
+	equalJSON(t, "MetricName", dig(t, p, "MetricName"), "HealthCheckStatus")
+	equalJSON(t, "Dimensions", dig(t, p, "Dimensions"), []any{map[string]any{"Name": "HealthCheckId", "Value": ref("HealthCheck")}})
+	equalJSON(t, "Statistic", dig(t, p, "Statistic"), "Minimum")
+	equalJSON(t, "ComparisonOperator", dig(t, p, "ComparisonOperator"), "LessThanThreshold")
+	equalJSON(t, "Threshold", dig(t, p, "Threshold"), 1)
+	equalJSON(t, "AlarmActions", dig(t, p, "AlarmActions"), []any{ref("AlarmTopicArn")})
+}
+
+func TestOptionalFrontsAreConditional(t *testing.T) {
+	raw := rawTemplate(t)
+	resources := dig(t, raw, "Resources").(map[string]any)
+	want := map[string]string{
+		"HealthHttpApi":                     "CreateHttpApi",
+		"HealthHttpApiIntegration":          "CreateHttpApi",
+		"HealthHttpApiGetRoute":             "CreateHttpApi",
+		"HealthHttpApiHeadRoute":            "CreateHttpApi",
+		"HealthHttpApiStage":                "CreateHttpApi",
+		"HealthHttpApiPermission":           "CreateHttpApi",
+		"HealthFunctionUrl":                 "CreateFunctionUrl",
+		"HealthFunctionUrlPermission":       "CreateFunctionUrl",
+		"HealthFunctionUrlInvokePermission": "CreateFunctionUrl",
+		"HealthCheck":                       "CreateHealthCheck",
+		"HealthCheckAlarm":                  "CreateHealthCheckAlarm",
+	}
+	for name, cond := range want {
+		equalJSON(t, name+".Condition", dig(t, resources, name, "Condition"), cond)
+	}
+	for name, r := range resources {
+		if _, optional := want[name]; !optional {
+			if c, ok := r.(map[string]any)["Condition"]; ok {
+				t.Errorf("%s has Condition %v but is not listed as optional", name, c)
+			}
+		}
+	}
+	equalJSON(t, "HTTP API routes", []any{
+		dig(t, resources, "HealthHttpApiGetRoute", "Properties", "RouteKey"),
+		dig(t, resources, "HealthHttpApiHeadRoute", "Properties", "RouteKey"),
+	}, []any{"GET /health", "HEAD /health"})
+	equalJSON(t, "Function URL AuthType", dig(t, resources, "HealthFunctionUrl", "Properties", "AuthType"), "NONE")
+}
+
+func TestOutputs(t *testing.T) {
+	raw := rawTemplate(t)
+	out := dig(t, raw, "Outputs")
+	equalJSON(t, "HealthUrl", dig(t, out, "HealthUrl", "Value"),
+		sub("https://${HealthApi}.execute-api.${AWS::Region}.${AWS::URLSuffix}/${StageName}/health"))
+	equalJSON(t, "HealthFunctionArn", dig(t, out, "HealthFunctionArn", "Value"),
+		map[string]any{"Fn::GetAtt": "HealthFunction.Arn"})
+	equalJSON(t, "HealthCheckId", dig(t, out, "HealthCheckId", "Value"), ref("HealthCheck"))
+	equalJSON(t, "HealthCheckId Condition", dig(t, out, "HealthCheckId", "Condition"), "CreateHealthCheck")
+}
+
+func TestParameterDefaults(t *testing.T) {
+	params := dig(t, rawTemplate(t), "Parameters")
+	want := map[string]any{
+		"StageName":                   "Prod",
+		"ReservedConcurrency":         0,
+		"EnableHttpApi":               "false",
+		"EnableFunctionUrl":           "false",
+		"CreateHealthCheck":           "false",
+		"HealthCheckRequestInterval":  30,
+		"HealthCheckFailureThreshold": 3,
+		"HealthCheckRegions":          "",
+		"HealthCheckSearchString":     `"status":"healthy"`,
+		"AlarmTopicArn":               "",
+		"CorsAllowedOrigins":          "*",
+		"BasePath":                    "",
+	}
+	for name, def := range want {
+		equalJSON(t, name+" default", dig(t, params, name, "Default"), def)
+	}
+	equalJSON(t, "HealthCheckRegions Type", dig(t, params, "HealthCheckRegions", "Type"), "CommaDelimitedList")
+	equalJSON(t, "HealthCheckRequestInterval AllowedValues", dig(t, params, "HealthCheckRequestInterval", "AllowedValues"), []any{10, 30})
+}
