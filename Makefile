@@ -67,11 +67,47 @@ lint: ## gofmt, go vet, staticcheck, cfn-lint (template.yaml) and actionlint (CI
 	fi
 	$(GO) tool actionlint
 
+# `go test -fuzz` takes one package and one target per run, hence one line
+# per target. Crashers are written to internal/<pkg>/testdata/fuzz/<Target>/
+# and then run as regression cases by every plain `go test`: commit them.
+FUZZTIME ?= 30s
+SOAK_N   ?= 10000
+
+.PHONY: fuzz
+fuzz: ## Fuzz each target for FUZZTIME (default 30s): raw payload -> Lambda answer, and local-mode request -> event.
+	$(GO) test -run '^$$' -fuzz '^FuzzInvoke$$' -fuzztime $(FUZZTIME) ./internal/lambdahttp
+	$(GO) test -run '^$$' -fuzz '^FuzzEventFromRequest$$' -fuzztime $(FUZZTIME) ./internal/localapi
+
+.PHONY: fuzz-short
+fuzz-short: ## The CI fuzz run: each target for 10s.
+	$(MAKE) --no-print-directory fuzz FUZZTIME=10s
+
+.PHONY: soak
+soak: ## SOAK_N (default 10,000) invocations of the real bootstrap under the runtime emulator; prints restarts, RSS and rate.
+	$(GO) test -count=1 -run '^TestSoak$$' -v ./functions/health -soak -soak.n $(SOAK_N)
+
 # Runs the real bootstrap (built for this machine) under AWS's Runtime Interface
 # Emulator, a Go tool dependency: the Lambda Runtime API without Docker or sam.
 .PHONY: invoke-rie
 invoke-rie: ## Invoke the bootstrap under the Lambda runtime emulator with EVENT (default events/rest-get.json); no Docker.
 	@scripts/invoke-rie.sh $(EVENT)
+
+##@ Performance (figures are ratios to a hand-written floor measured in the same run)
+
+BENCH_COUNT ?= 6
+.PHONY: bench
+bench: ## Benchmark one invocation per front, ours vs the floor: ns/op, B/op, allocs/op side by side (benchstat).
+	@mkdir -p bin
+	$(GO) test -run '^$$' -bench Invoke -benchmem -count $(BENCH_COUNT) ./internal/perf | tee bin/bench.txt
+	$(GO) tool benchstat -col /impl bin/bench.txt
+
+.PHONY: bench-instructions
+bench-instructions: ## Instructions per invocation, ours vs the floor, under valgrind callgrind (needs valgrind).
+	@scripts/bench-instructions.sh $(N)
+
+.PHONY: coldstart
+coldstart: ## Cold start under the runtime emulator (ours vs floor, 30 each), warm RSS, binary sizes.
+	PERF_COLDSTART=1 $(GO) test -run '^TestColdStart$$' -count=1 -v -timeout 20m ./internal/perf
 
 ##@ Build
 

@@ -2,7 +2,9 @@ package main
 
 import (
 	"encoding/json"
+	"errors"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -84,5 +86,21 @@ func TestBootstrapUnderEmulator(t *testing.T) {
 	// One process served everything: the runtime never restarted it.
 	if n := strings.Count(fn.Output(), "Init Duration"); n != 1 {
 		t.Errorf("bootstrap initialised %d times, want 1:\n%s", n, fn.Output())
+	}
+}
+
+// The Lambda build has no local server: run outside Lambda, it must say so
+// and how to get one, and exit 1, rather than die in lambda.Start's
+// log.Fatalf.
+func TestLambdaBuildOutsideLambda(t *testing.T) {
+	if testing.Short() {
+		t.Skip("-short: skipping a build of the bootstrap")
+	}
+	cmd := exec.Command(rietest.BuildBootstrap(t, "./functions/health"))
+	cmd.Env = []string{"PATH=" + os.Getenv("PATH")}
+	out, err := cmd.CombinedOutput()
+	var exit *exec.ExitError
+	if !errors.As(err, &exit) || exit.ExitCode() != 1 || !strings.Contains(string(out), "make run") {
+		t.Errorf("got %v, output %q; want exit status 1 pointing at make run", err, out)
 	}
 }

@@ -4,6 +4,11 @@
 // front invokes it: REST API, HTTP API, Function URL or ALB. Anywhere else it
 // serves the same Lambda handler over HTTP on -addr (default 127.0.0.1:3000),
 // turning each request into a REST API event, so no Docker is needed locally.
+//
+// The Lambda build (-tags lambda.norpc, as the Makefile and SAM build it)
+// leaves the local HTTP server out: Lambda never runs it, and net/http's
+// server is the largest part of what the function would otherwise carry.
+// `make run` and `go run ./functions/health` build it in.
 package main
 
 import (
@@ -19,7 +24,6 @@ import (
 
 	"github.com/whatsapp-contact-processor/health/internal/httpapi"
 	"github.com/whatsapp-contact-processor/health/internal/lambdahttp"
-	"github.com/whatsapp-contact-processor/health/internal/localapi"
 	"github.com/whatsapp-contact-processor/health/internal/logging"
 )
 
@@ -59,5 +63,5 @@ func run(ctx context.Context, args []string, getenv func(string) string, stderr 
 		lambdahttp.Start(ctx, fn)
 		return nil
 	}
-	return localapi.ListenAndServe(ctx, *addr, localapi.NewHandler(fn, logger), logger, ready)
+	return serveLocal(ctx, *addr, fn, logger, ready)
 }

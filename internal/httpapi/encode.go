@@ -18,9 +18,23 @@ func writeJSON(w http.ResponseWriter, r *http.Request, status int, body []byte) 
 	write(w, r, "application/json", status, body)
 }
 
+// Shared Content-Type values (len == cap, so never appended to in place):
+// Header.Set would allocate a fresh slice on every answer.
+var (
+	contentTypeJSON       = []string{"application/json"}
+	contentTypeHealthJSON = []string{"application/health+json"}
+)
+
 // write is writeJSON for any JSON media type (application/health+json).
 func write(w http.ResponseWriter, r *http.Request, contentType string, status int, body []byte) {
-	w.Header().Set("Content-Type", contentType)
+	switch contentType {
+	case contentTypeJSON[0]:
+		w.Header()["Content-Type"] = contentTypeJSON
+	case contentTypeHealthJSON[0]:
+		w.Header()["Content-Type"] = contentTypeHealthJSON
+	default:
+		w.Header().Set("Content-Type", contentType)
+	}
 	w.WriteHeader(status)
 	if r.Method != http.MethodHead {
 		_, _ = w.Write(body)

@@ -1,10 +1,10 @@
 package lambdahttp
 
 import (
-	"encoding/json"
 	"errors"
 	"fmt"
 	"strings"
+	"sync"
 
 	"github.com/aws/aws-lambda-go/events"
 )
@@ -39,8 +39,9 @@ func unsupported(format string, args ...any) error {
 }
 
 // event is the union of the three payload shapes: decoding into it once is
-// both the detection and the decode, and fields the adapters never read
-// (authorizer, identity details, certificates) are skipped, not allocated.
+// both the detection and the decode (decode.go), and fields the adapters
+// never read (authorizer, identity details, certificates) are skipped, not
+// allocated.
 type event struct {
 	Version string `json:"version"`
 
@@ -91,31 +92,39 @@ type requestContext struct {
 		UserAgent string `json:"userAgent"`
 	} `json:"identity"`
 
-	// Payload 2.0 only.
-	HTTP *struct {
-		Method    string `json:"method"`
-		Path      string `json:"path"`
-		Protocol  string `json:"protocol"`
-		SourceIP  string `json:"sourceIp"`
-		UserAgent string `json:"userAgent"`
-	} `json:"http"`
-
-	// ALB only.
-	ELB *struct {
-		TargetGroupArn string `json:"targetGroupArn"`
-	} `json:"elb"`
+	HTTP *httpDescription // payload 2.0 only
+	ELB  *elbContext      // ALB only
 }
 
-// decodeEvent decodes payload and names its front. The error never quotes
+type httpDescription struct {
+	Method, Path, Protocol, SourceIP, UserAgent string
+}
+
+type elbContext struct {
+	TargetGroupArn string
+}
+
+// eventPool reuses event values: the struct is large, and nothing refers to it
+// once the invocation is answered (the request holds its maps, not it).
+var eventPool = sync.Pool{New: func() any { return new(event) }}
+
+func releaseEvent(ev *event) {
+	*ev = event{}
+	eventPool.Put(ev)
+}
+
+// decodeEvent decodes payload and names its front; the caller releases ev. The error never quotes
 // the payload: it may be large, and it is the caller's data.
 func decodeEvent(payload []byte) (*event, Source, error) {
-	ev := new(event)
-	if err := json.Unmarshal(payload, ev); err != nil {
-		return nil, "", unsupported("payload is not a JSON object of a known shape (%s)", jsonProblem(err))
+	ev := eventPool.Get().(*event)
+	if err := parseEvent(payload, ev); err != nil {
+		releaseEvent(ev)
+		return nil, "", err
 	}
 	switch {
 	case ev.RequestContext.ELB != nil:
 		if ev.HTTPMethod == "" {
+			releaseEvent(ev)
 			return nil, "", unsupported("ALB event without httpMethod")
 		}
 		return ev, SourceALB, nil
@@ -127,23 +136,8 @@ func decodeEvent(payload []byte) (*event, Source, error) {
 	case ev.HTTPMethod != "":
 		return ev, SourceRESTAPI, nil
 	}
+	releaseEvent(ev)
 	return nil, "", unsupported("not an API Gateway, Function URL or ALB HTTP request")
-}
-
-// jsonProblem describes a decode error by its kind and offset only.
-func jsonProblem(err error) string {
-	var syn *json.SyntaxError
-	var typ *json.UnmarshalTypeError
-	switch {
-	case errors.As(err, &syn):
-		return fmt.Sprintf("invalid JSON at byte %d", syn.Offset)
-	case errors.As(err, &typ):
-		if typ.Field == "" {
-			return fmt.Sprintf("top-level %s, want object", typ.Value)
-		}
-		return fmt.Sprintf("field %q is %s, want %s", typ.Field, typ.Value, typ.Type)
-	}
-	return "unreadable JSON"
 }
 
 func (ev *event) restRequest() events.APIGatewayProxyRequest {

@@ -8,11 +8,13 @@ import (
 	"log/slog"
 	"net/http"
 	"runtime/debug"
+	"sync"
 )
 
-// guard wraps the application handler before the adapter sees it. It buffers
-// the whole answer so that, whatever the handler did, the adapter is handed
-// one complete, well-formed response:
+// guard wraps the application handler before the adapter sees it. It
+// buffers the status and body (headers go straight to the adapter's map) so
+// that, whatever the handler did, the adapter is handed one complete,
+// well-formed response:
 //
 //   - a panic discards what was written and answers 500 "internal error";
 //   - no WriteHeader and no Write answers 200, as net/http would (the adapter
@@ -25,12 +27,24 @@ type guard struct {
 	logger *slog.Logger
 }
 
+// responses reuses buffered answers: the body is copied into the adapter's
+// own buffer before ServeHTTP returns.
+var responses = sync.Pool{New: func() any { return new(bufferedResponse) }}
+
+// maxPooledBody keeps an unusually large answer's buffer out of the pool.
+const maxPooledBody = 64 << 10
+
 func (g guard) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	buf := &bufferedResponse{header: make(http.Header)}
+	buf := responses.Get().(*bufferedResponse)
+	buf.header = w.Header()
 	if !g.serve(buf, r) {
-		buf = internalError()
+		buf.internalError()
 	}
 	buf.flush(w, r.Method == http.MethodHead)
+	if buf.body.Cap() <= maxPooledBody {
+		buf.reset()
+		responses.Put(buf)
+	}
 }
 
 // serve runs the handler and reports false if it panicked.
@@ -54,11 +68,17 @@ func (g guard) logPanic(ctx context.Context, v any) {
 		slog.String("stack", string(debug.Stack())))
 }
 
-// bufferedResponse is an http.ResponseWriter that keeps everything in memory.
+// bufferedResponse is an http.ResponseWriter that keeps the status and body
+// in memory; its header map is the adapter's.
 type bufferedResponse struct {
 	header http.Header
 	status int
 	body   bytes.Buffer
+}
+
+func (b *bufferedResponse) reset() {
+	b.header, b.status = nil, 0
+	b.body.Reset()
 }
 
 func (b *bufferedResponse) Header() http.Header { return b.header }
@@ -81,17 +101,13 @@ func (b *bufferedResponse) Write(p []byte) (int, error) {
 	return b.body.Write(p)
 }
 
-// flush copies the answer to w, filling in what the handler left out.
+// flush hands the answer to w, filling in what the handler left out.
 func (b *bufferedResponse) flush(w http.ResponseWriter, head bool) {
 	if b.status == 0 {
 		b.status = http.StatusOK
 	}
-	dst := w.Header()
-	for k, v := range b.header {
-		dst[k] = v
-	}
-	if b.body.Len() > 0 && dst.Get("Content-Type") == "" {
-		dst.Set("Content-Type", contentType(b.body.Bytes()))
+	if b.body.Len() > 0 && b.header.Get("Content-Type") == "" {
+		b.header.Set("Content-Type", contentType(b.body.Bytes()))
 	}
 	w.WriteHeader(b.status)
 	if !head && b.body.Len() > 0 {
@@ -109,17 +125,26 @@ func contentType(body []byte) string {
 
 var internalErrorBody = []byte(`{"error":"internal error"}`)
 
-func internalError() *bufferedResponse {
-	b := &bufferedResponse{header: plainHeaders(), status: http.StatusInternalServerError}
+// internalError replaces whatever the handler wrote, headers included.
+func (b *bufferedResponse) internalError() {
+	clear(b.header)
+	for k, v := range plainHeaders() {
+		b.header[k] = v
+	}
+	b.status = http.StatusInternalServerError
+	b.body.Reset()
 	b.body.Write(internalErrorBody)
-	return b
 }
 
-// plainHeaders are the headers of the answers this package makes itself.
+// plainHeaders are the headers of the answers this package makes itself
+// (400, 500): the same OWASP REST set the application sets on its own.
 func plainHeaders() http.Header {
 	return http.Header{
-		"Content-Type":           {"application/json"},
-		"Cache-Control":          {"no-store"},
-		"X-Content-Type-Options": {"nosniff"},
+		"Content-Type":              {"application/json"},
+		"Cache-Control":             {"no-store"},
+		"X-Content-Type-Options":    {"nosniff"},
+		"X-Frame-Options":           {"DENY"},
+		"Content-Security-Policy":   {"frame-ancestors 'none'"},
+		"Strict-Transport-Security": {"max-age=63072000; includeSubDomains"},
 	}
 }

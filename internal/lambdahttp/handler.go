@@ -73,6 +73,7 @@ func (h *Handler) Invoke(ctx context.Context, payload []byte) (out []byte, err e
 		h.logger.WarnContext(ctx, "rejected event", slog.String("request_id", requestID(ctx, nil)), slog.String("error", err.Error()))
 		return nil, err
 	}
+	defer releaseEvent(ev)
 	method, path := ev.method(), ev.path() // as the front sent them, before stripping
 	resp := h.serve(ctx, ev, src)
 	h.logger.LogAttrs(ctx, slog.LevelInfo, "request",
@@ -122,6 +123,10 @@ func (h *Handler) prepare(ev *event, src Source) bool {
 		return false
 	}
 	if src == SourceALB && !validHost(ev.Headers["host"]) {
+		return false
+	}
+	// With multi-value headers on, albRequest takes the host from there.
+	if host := ev.MultiValueHeaders["host"]; src == SourceALB && ev.Headers == nil && len(host) > 0 && !validHost(host[0]) {
 		return false
 	}
 	if hp := ev.RequestContext.HTTP; hp != nil {

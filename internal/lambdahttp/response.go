@@ -1,7 +1,6 @@
 package lambdahttp
 
 import (
-	"encoding/json"
 	"net/http"
 	"strconv"
 	"strings"
@@ -25,16 +24,32 @@ func badRequest(src Source, multiValue bool) any {
 	return events.APIGatewayProxyResponse{StatusCode: http.StatusBadRequest, MultiValueHeaders: hdr, Body: badRequestBody}
 }
 
-// albResponse answers in the header form of the request: a target group with
-// multi-value headers off (the default) reads only "headers", on only
-// "multiValueHeaders". The adapter always fills the latter.
-func albResponse(r events.ALBTargetGroupResponse, multiValue bool) events.ALBTargetGroupResponse {
-	r.StatusDescription = strconv.Itoa(r.StatusCode) + " " + http.StatusText(r.StatusCode)
+// albSingleValue is an ALB answer for a target group with multi-value
+// headers off (the default): ALB then reads only "headers", so its
+// MultiValueHeaders are encoded as "headers", each joined with commas,
+// without building a second map.
+type albSingleValue struct{ events.ALBTargetGroupResponse }
+
+// albResponse answers in the header form of the request: "headers" with
+// multi-value headers off, "multiValueHeaders" with them on. The adapter
+// always fills the latter.
+func albResponse(r events.ALBTargetGroupResponse, multiValue bool) any {
+	r.StatusDescription = statusDescription(r.StatusCode)
 	if !multiValue {
-		r.Headers = flatten(r.MultiValueHeaders)
-		r.MultiValueHeaders = nil
+		return albSingleValue{r}
 	}
 	return r
+}
+
+// statusDescription is ALB's "200 OK" form.
+func statusDescription(code int) string {
+	switch code {
+	case http.StatusOK:
+		return "200 OK"
+	case http.StatusNotFound:
+		return "404 Not Found"
+	}
+	return strconv.Itoa(code) + " " + http.StatusText(code)
 }
 
 // flatten joins repeated header values with commas (RFC 9110 §5.3).
@@ -55,8 +70,8 @@ func statusOf(resp any) int {
 		return r.StatusCode
 	case events.ALBTargetGroupResponse:
 		return r.StatusCode
+	case albSingleValue:
+		return r.StatusCode
 	}
 	return 0
 }
-
-func encode(resp any) ([]byte, error) { return json.Marshal(resp) }

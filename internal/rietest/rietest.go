@@ -93,10 +93,11 @@ func goBuild(t testing.TB, args ...string) {
 // Function is a bootstrap running under the emulator.
 type Function struct {
 	// URL is the emulator's invoke URL.
-	URL    string
-	cmd    *exec.Cmd
-	output *syncBuffer
-	client *http.Client
+	URL      string
+	cmd      *exec.Cmd
+	output   *syncBuffer
+	client   *http.Client
+	stopOnce sync.Once
 }
 
 // Start runs bootstrap under the emulator with env added to the environment
@@ -129,16 +130,20 @@ func Start(t testing.TB, bootstrap string, env ...string) *Function {
 		output: out,
 		client: &http.Client{Timeout: 10 * time.Second},
 	}
-	t.Cleanup(f.stop)
+	t.Cleanup(f.Stop)
 	f.waitReady(t, rieAddr)
 	return f
 }
 
-func (f *Function) stop() {
-	if f.cmd.Process != nil {
-		_ = syscall.Kill(-f.cmd.Process.Pid, syscall.SIGKILL)
-		_ = f.cmd.Wait()
-	}
+// Stop kills the emulator and the bootstrap; it is also run when the test
+// ends, and a second call does nothing.
+func (f *Function) Stop() {
+	f.stopOnce.Do(func() {
+		if f.cmd.Process != nil {
+			_ = syscall.Kill(-f.cmd.Process.Pid, syscall.SIGKILL)
+			_ = f.cmd.Wait()
+		}
+	})
 }
 
 // waitReady polls the emulator's listener; it starts the bootstrap itself

@@ -1,0 +1,18 @@
+//go:build lambda.norpc
+
+package main
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+	"net"
+
+	"github.com/aws/aws-lambda-go/lambda"
+)
+
+// serveLocal explains why a Lambda build will not serve HTTP: the local
+// server is compiled out of it (see the package comment).
+func serveLocal(context.Context, string, lambda.Handler, *slog.Logger, func(net.Addr)) error {
+	return errors.New("AWS_LAMBDA_RUNTIME_API is not set, and this is a Lambda build (-tags lambda.norpc) without local mode: run `make run` (or `go run ./functions/health`) to serve HTTP locally, or `make invoke-rie` to run this bootstrap under the Lambda runtime emulator")
+}
