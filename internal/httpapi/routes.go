@@ -6,16 +6,30 @@ import (
 	"github.com/whatsapp-contact-processor/health/internal/checks"
 )
 
-// addRoutes maps the entire API surface. ServeMux's own method patterns are
-// not used: their 405 and 404 answers are text/plain, and ours must be JSON.
+// addRoutes maps the entire API surface.
 //
 //	/health        readiness: the checks decide (the seed answer when none)
 //	/health/ready  the same
 //	/health/live   liveness: the seed answer while the process answers
-func addRoutes(mux *http.ServeMux, checker *checks.Checker, d details) {
+func addRoutes(rt routes, checker *checks.Checker, d details) {
 	ready := allowMethods(handleReady(checker, d), http.MethodGet, http.MethodHead)
-	mux.Handle("/health", ready)
-	mux.Handle("/health/ready", ready)
-	mux.Handle("/health/live", allowMethods(handleLive(), http.MethodGet, http.MethodHead))
-	mux.Handle("/", handleNotFound())
+	rt["/health"] = ready
+	rt["/health/ready"] = ready
+	rt["/health/live"] = allowMethods(handleLive(), http.MethodGet, http.MethodHead)
+}
+
+// routes routes by exact path; anything else is a JSON 404. It stands in for
+// ServeMux, whose 404s and 405s are text/plain and which answers an unclean
+// path (/a/../health, //health) with a redirect whose Location echoes the
+// request and whose body is HTML.
+type routes map[string]http.Handler
+
+var notFound = handleNotFound()
+
+func (rt routes) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if h, ok := rt[r.URL.Path]; ok {
+		h.ServeHTTP(w, r)
+		return
+	}
+	notFound.ServeHTTP(w, r)
 }

@@ -133,10 +133,10 @@ func NewServer(cfg Config, opts ...Option) http.Handler {
 	if cfg.CacheTTL != nil {
 		copts = append(copts, checks.WithCacheTTL(*cfg.CacheTTL))
 	}
-	mux := http.NewServeMux()
-	addRoutes(mux, checks.New(copts...), newDetails(cfg))
+	rt := routes{}
+	addRoutes(rt, checks.New(copts...), newDetails(cfg))
 
-	var h http.Handler = mux
+	var h http.Handler = rt
 	h = corsFor(cfg).Handler(h)
 	h = secureHeaders(h)
 	return h
