@@ -2,6 +2,7 @@ package deploytest
 
 import (
 	"encoding/json"
+	"github.com/whatsapp-contact-processor/health/internal/httpapi"
 	"os"
 	"path/filepath"
 	"slices"
@@ -124,6 +125,21 @@ func TestHealthFunction(t *testing.T) {
 	equalJSON(t, "Role", dig(t, raw, "Role"), map[string]any{"Fn::GetAtt": "HealthFunctionRole.Arn"})
 	equalJSON(t, "CORS_ALLOWED_ORIGINS", dig(t, raw, "Environment", "Variables", "CORS_ALLOWED_ORIGINS"), ref("CorsAllowedOrigins"))
 	equalJSON(t, "BASE_PATH", dig(t, raw, "Environment", "Variables", "BASE_PATH"), ref("BasePath"))
+	for env, param := range map[string]string{
+		"HEALTH_CHECKS": "HealthChecks", "HEALTH_CHECK_BUDGET": "HealthCheckBudget", "HEALTH_CACHE_TTL": "HealthCacheTTL",
+		"HEALTH_DETAILS_TOKEN": "HealthDetailsToken", "HEALTH_SERVICE_ID": "HealthServiceId",
+	} {
+		equalJSON(t, env, dig(t, raw, "Environment", "Variables", env), ref(param))
+	}
+	equalJSON(t, "HealthDetailsToken NoEcho", dig(t, rawTemplate(t), "Parameters", "HealthDetailsToken", "NoEcho"), true)
+
+	// The defaults must start the function: the very parser it runs at init
+	// reads the environment the template gives it.
+	vars, _ := dig(t, p, "Environment", "Variables").(map[string]any)
+	getenv := func(k string) string { s, _ := vars[k].(string); return s }
+	if _, err := httpapi.LoadConfig(getenv); err != nil {
+		t.Errorf("the template's default environment does not load: %v", err)
+	}
 	equalJSON(t, "ReservedConcurrentExecutions", dig(t, raw, "ReservedConcurrentExecutions"),
 		map[string]any{"Fn::If": []any{"HasReservedConcurrency", ref("ReservedConcurrency"), ref("AWS::NoValue")}})
 	equalJSON(t, "HasReservedConcurrency", dig(t, rawTemplate(t), "Conditions", "HasReservedConcurrency"),
