@@ -84,7 +84,7 @@ func appendALB(b []byte, r events.ALBTargetGroupResponse, flat bool) []byte {
 	b = append(b, `,"statusDescription":`...)
 	b = appendString(b, r.StatusDescription)
 	if flat {
-		b = appendJoinedHeaders(b, r.MultiValueHeaders)
+		b = appendMulti(b, "headers", r.MultiValueHeaders, true)
 	} else {
 		b = appendHeaderMaps(b, r.Headers, r.MultiValueHeaders)
 	}
@@ -92,31 +92,6 @@ func appendALB(b []byte, r events.ALBTargetGroupResponse, flat bool) []byte {
 		b = appendBody(b, r.Body, r.IsBase64Encoded)
 	}
 	return b
-}
-
-// appendJoinedHeaders writes multi as a single-value "headers" object,
-// repeated values joined with commas (RFC 9110 §5.3).
-func appendJoinedHeaders(b []byte, multi map[string][]string) []byte {
-	if len(multi) == 0 {
-		return b
-	}
-	b = append(b, `,"headers":{`...)
-	var arr [16]string
-	for i, k := range sortedKeys(arr[:0], multi) {
-		if i > 0 {
-			b = append(b, ',')
-		}
-		b = appendString(b, k)
-		b = append(b, ':', '"')
-		for j, v := range multi[k] {
-			if j > 0 {
-				b = append(b, ',')
-			}
-			b = appendEscaped(b, v)
-		}
-		b = append(b, '"')
-	}
-	return append(b, '}')
 }
 
 func appendStatus(b []byte, code int) []byte {
@@ -138,26 +113,43 @@ func appendHeaderMaps(b []byte, single map[string]string, multi map[string][]str
 		}
 		b = append(b, '}')
 	}
-	if len(multi) > 0 {
-		b = append(b, `,"multiValueHeaders":{`...)
-		var arr [16]string
-		for i, k := range sortedKeys(arr[:0], multi) {
-			if i > 0 {
+	return appendMulti(b, "multiValueHeaders", multi, false)
+}
+
+// appendMulti writes multi as the object named key: values as arrays, or
+// (joined) as single strings with repeated values joined by commas, the
+// single-value form of RFC 9110 §5.3.
+func appendMulti(b []byte, key string, multi map[string][]string, joined bool) []byte {
+	if len(multi) == 0 {
+		return b
+	}
+	b = append(b, ',', '"')
+	b = append(b, key...)
+	b = append(b, '"', ':', '{')
+	open, closing := byte('['), byte(']')
+	if joined {
+		open, closing = '"', '"'
+	}
+	var arr [16]string
+	for i, k := range sortedKeys(arr[:0], multi) {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = appendString(b, k)
+		b = append(b, ':', open)
+		for j, v := range multi[k] {
+			if j > 0 {
 				b = append(b, ',')
 			}
-			b = appendString(b, k)
-			b = append(b, ':', '[')
-			for j, v := range multi[k] {
-				if j > 0 {
-					b = append(b, ',')
-				}
+			if joined {
+				b = appendEscaped(b, v)
+			} else {
 				b = appendString(b, v)
 			}
-			b = append(b, ']')
 		}
-		b = append(b, '}')
+		b = append(b, closing)
 	}
-	return b
+	return append(b, '}')
 }
 
 func appendBody(b []byte, body string, base64 bool) []byte {
