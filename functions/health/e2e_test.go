@@ -7,7 +7,9 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"testing"
+	"time"
 
 	"github.com/whatsapp-contact-processor/health/internal/rietest"
 )
@@ -103,4 +105,35 @@ func TestLambdaBuildOutsideLambda(t *testing.T) {
 	if !errors.As(err, &exit) || exit.ExitCode() != 1 || !strings.Contains(string(out), "make run") {
 		t.Errorf("got %v, output %q; want exit status 1 pointing at make run", err, out)
 	}
+}
+
+// Lambda sends SIGTERM before recycling an environment when an extension is
+// registered (lambda.WithEnableSIGTERM registers one): the function logs a
+// last line instead of vanishing mid-write.
+func TestSIGTERMUnderEmulator(t *testing.T) {
+	if testing.Short() {
+		t.Skip("-short: skipping the end-to-end run under the runtime emulator")
+	}
+	fn := rietest.Start(t, rietest.BuildBootstrap(t, "./functions/health"))
+	payload, err := os.ReadFile(filepath.Join(rietest.ModuleRoot(t), "internal", "lambdahttp", "testdata", "rest-api.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if status, out, err := fn.Invoke(t.Context(), payload); err != nil || status != 200 {
+		t.Fatalf("%d %v %s", status, err, out)
+	}
+	pid := fn.BootstrapPID()
+	if pid == 0 {
+		t.Fatal("no bootstrap process")
+	}
+	if err := syscall.Kill(pid, syscall.SIGTERM); err != nil {
+		t.Fatal(err)
+	}
+	const want = `"msg":"shutdown: Lambda is recycling this execution environment"`
+	for deadline := time.Now().Add(5 * time.Second); time.Now().Before(deadline); time.Sleep(20 * time.Millisecond) {
+		if strings.Contains(fn.Output(), want) {
+			return
+		}
+	}
+	t.Errorf("no shutdown line after SIGTERM:\n%s", fn.Output())
 }
