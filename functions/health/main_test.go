@@ -10,6 +10,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/whatsapp-contact-processor/health/internal/syncbuf"
 )
 
 const seedBody = `{"status":"healthy","message":"WhatsApp Contact Processor API is running"}`
@@ -21,7 +23,7 @@ func startLocal(t *testing.T, env map[string]string) (string, func() error) {
 	ctx, cancel := context.WithCancel(t.Context())
 	addrc := make(chan net.Addr, 1)
 	errc := make(chan error, 1)
-	var logs lockedBuffer
+	var logs syncbuf.Buffer
 	go func() {
 		errc <- run(ctx, []string{"-addr", "127.0.0.1:0"}, func(k string) string { return env[k] }, &logs, func(a net.Addr) { addrc <- a })
 	}()
@@ -149,21 +151,4 @@ func TestRunReportsAnAddressInUse(t *testing.T) {
 	if err == nil || !strings.Contains(err.Error(), "address already in use") {
 		t.Errorf("err = %v, want address already in use", err)
 	}
-}
-
-type lockedBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (l *lockedBuffer) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.Write(p)
-}
-
-func (l *lockedBuffer) String() string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.String()
 }

@@ -1,7 +1,6 @@
 package checks_test
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"log/slog"
@@ -14,6 +13,7 @@ import (
 	"go.uber.org/goleak"
 
 	"github.com/whatsapp-contact-processor/health/internal/checks"
+	"github.com/whatsapp-contact-processor/health/internal/syncbuf"
 )
 
 func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
@@ -213,26 +213,8 @@ func TestWhenTheCallerGivesUpThenOthersStillGetTheRun(t *testing.T) {
 	}
 }
 
-// syncBuffer is a bytes.Buffer safe for the logger's concurrent writes.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
-}
-
 func TestWhenStatusChangesThenItIsLoggedOnce(t *testing.T) {
-	var buf syncBuffer
+	var buf syncbuf.Buffer
 	var failing atomic.Bool
 	c := checks.New(checks.WithCacheTTL(0),
 		checks.WithLogger(slog.New(slog.NewJSONHandler(&buf, nil))),

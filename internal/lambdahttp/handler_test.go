@@ -18,6 +18,7 @@ import (
 
 	"github.com/aws/aws-lambda-go/lambdacontext"
 	"github.com/whatsapp-contact-processor/health/internal/lambdahttp"
+	"github.com/whatsapp-contact-processor/health/internal/syncbuf"
 )
 
 const seedBody = `{"status":"healthy","message":"WhatsApp Contact Processor API is running"}`
@@ -456,7 +457,7 @@ func TestContextReachesHandler(t *testing.T) {
 // With AWS_LAMBDA_MAX_CONCURRENCY > 1 the runtime calls Invoke from several
 // goroutines at once; run under -race.
 func TestConcurrentInvocations(t *testing.T) {
-	var logs syncWriter
+	var logs syncbuf.Buffer
 	h := newHandler(lambdahttp.WithLogger(slog.New(slog.NewJSONHandler(&logs, nil))))
 	payloads := [][]byte{
 		fixture(t, "rest-api.json"), fixture(t, "http-api.json"), fixture(t, "http-api-stage.json"),
@@ -488,15 +489,4 @@ func TestConcurrentInvocations(t *testing.T) {
 	for err := range errs {
 		t.Error(err)
 	}
-}
-
-type syncWriter struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (w *syncWriter) Write(p []byte) (int, error) {
-	w.mu.Lock()
-	defer w.mu.Unlock()
-	return w.buf.Write(p)
 }

@@ -22,6 +22,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/whatsapp-contact-processor/health/internal/syncbuf"
 )
 
 const riePackage = "github.com/aws/aws-lambda-runtime-interface-emulator/cmd/aws-lambda-rie"
@@ -95,7 +97,7 @@ type Function struct {
 	// URL is the emulator's invoke URL.
 	URL      string
 	cmd      *exec.Cmd
-	output   *syncBuffer
+	output   *syncbuf.Buffer
 	client   *http.Client
 	stopOnce sync.Once
 }
@@ -118,7 +120,7 @@ func Start(t testing.TB, bootstrap string, env ...string) *Function {
 		"AWS_LAMBDA_FUNCTION_TIMEOUT=3",
 		"AWS_REGION=us-east-1")
 	cmd.Env = append(cmd.Env, env...)
-	out := &syncBuffer{}
+	out := &syncbuf.Buffer{}
 	cmd.Stdout, cmd.Stderr = out, out
 	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
 	if err := cmd.Start(); err != nil {
@@ -192,21 +194,4 @@ func FreeAddr(t testing.TB) string {
 	}
 	defer ln.Close()
 	return ln.Addr().String()
-}
-
-type syncBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *syncBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *syncBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
 }
