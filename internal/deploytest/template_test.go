@@ -185,7 +185,12 @@ func TestRESTAPIRoutesAndStage(t *testing.T) {
 		routes = append(routes, dig(t, ev, "Properties", "Method").(string)+" "+dig(t, ev, "Properties", "Path").(string))
 	}
 	slices.Sort(routes)
-	if want := []string{"GET /health", "HEAD /health"}; !slices.Equal(routes, want) {
+	want := []string{
+		"GET /health", "GET /health/live", "GET /health/ready",
+		"HEAD /health", "HEAD /health/live", "HEAD /health/ready",
+		"OPTIONS /health", "OPTIONS /health/live", "OPTIONS /health/ready",
+	}
+	if !slices.Equal(routes, want) {
 		t.Errorf("routes = %v, want %v", routes, want)
 	}
 
@@ -295,6 +300,7 @@ func TestOptionalFrontsAreConditional(t *testing.T) {
 		"HealthHttpApiIntegration":          "CreateHttpApi",
 		"HealthHttpApiGetRoute":             "CreateHttpApi",
 		"HealthHttpApiHeadRoute":            "CreateHttpApi",
+		"HealthHttpApiDefaultRoute":         "CreateHttpApi",
 		"HealthHttpApiStage":                "CreateHttpApi",
 		"HealthHttpApiPermission":           "CreateHttpApi",
 		"HealthFunctionUrl":                 "CreateFunctionUrl",
@@ -316,7 +322,8 @@ func TestOptionalFrontsAreConditional(t *testing.T) {
 	equalJSON(t, "HTTP API routes", []any{
 		dig(t, resources, "HealthHttpApiGetRoute", "Properties", "RouteKey"),
 		dig(t, resources, "HealthHttpApiHeadRoute", "Properties", "RouteKey"),
-	}, []any{"GET /health", "HEAD /health"})
+		dig(t, resources, "HealthHttpApiDefaultRoute", "Properties", "RouteKey"),
+	}, []any{"GET /health", "HEAD /health", "$default"})
 	equalJSON(t, "Function URL AuthType", dig(t, resources, "HealthFunctionUrl", "Properties", "AuthType"), "NONE")
 }
 
