@@ -21,6 +21,10 @@ const (
 	// load on each dependency to about one request per TTL per warm
 	// execution environment.
 	DefaultCacheTTL = 10 * time.Second
+
+	// AnswerMargin is kept free before a caller's deadline (the Lambda
+	// invocation's) for answering once the checks are cut short.
+	AnswerMargin = 100 * time.Millisecond
 )
 
 // Checker runs its checks on demand. It is safe for concurrent use; all its
@@ -180,8 +184,14 @@ func (c *Checker) failed(chk Check, start time.Time, err error) CheckResult {
 func (c *Checker) run(parent context.Context) Result {
 	start := c.now()
 	deadline := start.Add(c.budget)
-	if d, ok := parent.Deadline(); ok && d.Before(deadline) {
-		deadline = d
+	spent := fmt.Sprintf("total budget %v", c.budget)
+	// Under Lambda the invocation's deadline may come first (a budget set
+	// above the function's Timeout): stop early enough to still answer 503,
+	// rather than let Lambda time the invocation out.
+	if d, ok := parent.Deadline(); ok {
+		if d = d.Add(-AnswerMargin); d.Before(deadline) {
+			deadline, spent = d, "the invocation's deadline"
+		}
 	}
 	ctx, cancel := context.WithDeadline(context.WithoutCancel(parent), deadline)
 	defer cancel()
@@ -207,7 +217,7 @@ collect:
 		case <-ctx.Done():
 			for i, chk := range c.checks {
 				if !got[i] {
-					results[i] = c.failed(chk, start, fmt.Errorf("timed out: total budget %v spent", c.budget))
+					results[i] = c.failed(chk, start, fmt.Errorf("timed out: %s reached", spent))
 				}
 			}
 			break collect

@@ -4,10 +4,12 @@ package probe
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"net"
 	"net/http"
+	"net/url"
 
 	"github.com/whatsapp-contact-processor/health/internal/version"
 )
@@ -21,7 +23,7 @@ const maxBody = 64 << 10
 // certificates are verified, and keep-alives are off: a check every TTL gains
 // nothing from an idle connection, and none is left behind holding a
 // goroutine. The deadline comes from ctx.
-func HTTP(url string) func(context.Context) error {
+func HTTP(rawURL string) func(context.Context) error {
 	tr := http.DefaultTransport.(*http.Transport).Clone()
 	tr.DisableKeepAlives = true
 	client := &http.Client{
@@ -31,22 +33,34 @@ func HTTP(url string) func(context.Context) error {
 		},
 	}
 	return func(ctx context.Context) error {
-		req, err := http.NewRequestWithContext(ctx, http.MethodGet, url, nil)
+		req, err := http.NewRequestWithContext(ctx, http.MethodGet, rawURL, nil)
 		if err != nil {
 			return err
 		}
 		req.Header.Set("User-Agent", "whatsapp-contact-processor-health/"+version.Version)
 		resp, err := client.Do(req)
 		if err != nil {
-			return err
+			// url.Error quotes the whole URL, query string included.
+			var ue *url.Error
+			if errors.As(err, &ue) {
+				err = ue.Err
+			}
+			return fmt.Errorf("GET %s: %w", display(req.URL), err)
 		}
 		defer resp.Body.Close()
 		_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, maxBody))
 		if resp.StatusCode < 200 || resp.StatusCode > 399 {
-			return fmt.Errorf("GET %s: status %d, want 2xx or 3xx", req.URL.Redacted(), resp.StatusCode)
+			return fmt.Errorf("GET %s: status %d, want 2xx or 3xx", display(req.URL), resp.StatusCode)
 		}
 		return nil
 	}
+}
+
+// display is how a check's URL appears in errors, which reach the log and
+// the token holder's detailed view: without credentials or query string,
+// either of which may carry a secret.
+func display(u *url.URL) string {
+	return (&url.URL{Scheme: u.Scheme, Host: u.Host, Path: u.Path}).String()
 }
 
 // TCP returns a check that connects to addr (host:port) and closes the

@@ -151,3 +151,21 @@ func TestParse(t *testing.T) {
 		})
 	}
 }
+
+// A check URL may carry a secret in its userinfo or query string; failure
+// reasons go to the log and the token holder's detailed view without them.
+func TestHTTPErrorsDoNotRepeatSecrets(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { w.WriteHeader(503) }))
+	defer srv.Close()
+	failing := strings.Replace(srv.URL, "http://", "http://user:hunter2@", 1) + "/health?token=s3cret"
+	unreachable := "http://user:hunter2@" + closedPort(t) + "/health?token=s3cret"
+	for _, u := range []string{failing, unreachable} {
+		err := probe.HTTP(u)(t.Context())
+		if err == nil {
+			t.Fatalf("%s: no error", u)
+		}
+		if msg := err.Error(); strings.Contains(msg, "s3cret") || strings.Contains(msg, "hunter2") || !strings.Contains(msg, "/health") {
+			t.Errorf("error %q: want the host and path without credentials or query", msg)
+		}
+	}
+}
