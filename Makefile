@@ -54,8 +54,10 @@ help: ## Show this help.
 ##@ Development
 
 .PHONY: run
-run: ## Serve the function locally on ADDR (default 127.0.0.1:3000), no Docker needed.
-	$(GO) run ./functions/health -addr $(ADDR)
+run: ## Serve the function locally on ADDR (default 127.0.0.1:3000), no Docker needed; Ctrl-C stops it.
+	@mkdir -p bin/local
+	@$(GO) build -o bin/local/health ./functions/health
+	@exec bin/local/health -addr $(ADDR)
 
 .PHONY: test
 test: ## Run every test with the race detector (builds the bootstrap and runs it under the Lambda runtime emulator).
@@ -121,7 +123,7 @@ coldstart: ## Cold start under the runtime emulator (ours vs floor, 30 each), wa
 ##@ Build
 
 .PHONY: build
-build: ## Build every function under functions/ to bin/<name>/bootstrap (linux/$(GOARCH)).
+build: ## Build every function under functions/ to bin/<name>/bootstrap (linux/arm64; GOARCH= to change).
 	@for f in $(FUNCTIONS); do \
 	  echo "build $$f -> bin/$$f/bootstrap (linux/$(GOARCH))"; \
 	  CGO_ENABLED=0 GOOS=linux GOARCH=$(GOARCH) $(GO) build $(BUILD_FLAGS) -o bin/$$f/bootstrap ./functions/$$f; \
@@ -146,13 +148,17 @@ sam-build: ## sam build: runs build-HealthFunction into .aws-sam/build.
 	$(SAM) build
 
 .PHONY: start-api
-start-api: sam-build ## sam build, then sam local start-api on 127.0.0.1:3000 (REST API events, as deployed).
+start-api: ## sam build, then sam local start-api on 127.0.0.1:3000 (REST API events, as deployed).
+	$(require-sam)
 	$(require-docker)
+	$(SAM) build
 	$(SAM) local start-api
 
 .PHONY: invoke
-invoke: sam-build ## sam build, then sam local invoke HealthFunction -e EVENT.
+invoke: ## sam build, then sam local invoke HealthFunction -e EVENT.
+	$(require-sam)
 	$(require-docker)
+	$(SAM) build
 	$(SAM) local invoke HealthFunction -e $(EVENT)
 
 .PHONY: deploy

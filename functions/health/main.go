@@ -19,8 +19,6 @@ import (
 	"log/slog"
 	"net"
 	"os"
-	"os/signal"
-	"syscall"
 
 	"github.com/whatsapp-contact-processor/health/internal/httpapi"
 	"github.com/whatsapp-contact-processor/health/internal/lambdahttp"
@@ -28,9 +26,7 @@ import (
 )
 
 func main() {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	defer stop()
-	if err := run(ctx, os.Args[1:], os.Getenv, os.Stderr, nil); err != nil {
+	if err := run(context.Background(), os.Args[1:], os.Getenv, os.Stderr, nil); err != nil {
 		fmt.Fprintln(os.Stderr, "health:", err)
 		os.Exit(1)
 	}

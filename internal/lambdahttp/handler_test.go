@@ -428,6 +428,14 @@ func TestLongPathIsTruncatedInTheLog(t *testing.T) {
 	if logs.Len() > 1024 {
 		t.Errorf("an 8 KB path made a %d-byte log line", logs.Len())
 	}
+
+	// Cut on a character boundary: "é" is two bytes, and 1 + 2k never
+	// lands on byte 256.
+	logs.Reset()
+	invoke(t, h, fixture(t, "rest-api.json", "path", "/"+strings.Repeat("é", 300)))
+	if strings.Contains(logs.String(), `\ufffd`) || !strings.Contains(logs.String(), "é…") {
+		t.Errorf("path truncated inside a character: %s", logs.String())
+	}
 }
 
 // The handler sees the Lambda context (request id, deadline) on r.Context().

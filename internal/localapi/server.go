@@ -22,9 +22,9 @@ const (
 	// Gateway refuses larger requests before they reach a function.
 	MaxBodyBytes = 6 << 20
 
-	// InvokeTimeout bounds one invocation as the function's Timeout does
-	// in AWS, so a handler that overruns is seen locally too.
-	InvokeTimeout = 3 * time.Second
+	// InvokeTimeout bounds one invocation as the function's Timeout
+	// (template.yaml: 2 s) does in AWS, so an overrun shows locally too.
+	InvokeTimeout = 2 * time.Second
 
 	shutdownGrace = 5 * time.Second
 )
