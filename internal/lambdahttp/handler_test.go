@@ -188,6 +188,13 @@ func TestFronts(t *testing.T) {
 		{name: "alb bad base64 body", payload: fixture(t, "alb.json", "isBase64Encoded", true, "body", "@@"), status: 400, body: `{"error":"bad request"}`, single: true, statusTxt: "400 Bad Request"},
 		{name: "alb multi-value bad % escape", payload: fixture(t, "alb-multivalue.json", "path", "/%zz"), status: 400, body: `{"error":"bad request"}`, multi: true, statusTxt: "400 Bad Request"},
 		{name: "alb hostile host header", payload: fixture(t, "alb.json", "headers.host", "a b"), status: 400, body: `{"error":"bad request"}`},
+		{name: "rest lone bracket in domain name", payload: fixture(t, "rest-api.json", "requestContext.domainName", "["), status: 400, body: `{"error":"bad request"}`},
+		{name: "rest unclosed IPv6 host", payload: fixture(t, "rest-api.json", "requestContext.domainName", "[::1"), status: 400, body: `{"error":"bad request"}`},
+		{name: "rest two colons without brackets", payload: fixture(t, "rest-api.json", "requestContext.domainName", "a:1:2"), status: 400, body: `{"error":"bad request"}`},
+		{name: "rest text after IPv6 bracket", payload: fixture(t, "rest-api.json", "requestContext.domainName", "[::1]x"), status: 400, body: `{"error":"bad request"}`},
+		{name: "rest IPv6 host with port", payload: fixture(t, "rest-api.json", "requestContext.domainName", "[::1]:3000"), status: 200, body: seedBody},
+		{name: "rest host with port", payload: fixture(t, "rest-api.json", "requestContext.domainName", "localhost:3000"), status: 200, body: seedBody},
+		{name: "alb bracket in host header", payload: fixture(t, "alb.json", "headers.host", "]["), status: 400, body: `{"error":"bad request"}`},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

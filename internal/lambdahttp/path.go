@@ -81,11 +81,42 @@ func isHex(c byte) bool {
 }
 
 // validHost reports whether h can be the authority of the adapter's
-// "https://" + host + path URL without changing how that URL parses.
+// "https://" + host + path URL and parse as that authority: a name or IPv4
+// address, or a bracketed IPv6 address, with an optional numeric port.
+// Anything else (a lone "[", a "/" or "?") would fail url.Parse inside the
+// adapter, which then prints to stdout, or shift the path.
 func validHost(h string) bool {
-	for i := 0; i < len(h); i++ {
-		c := h[i]
-		if !('a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || strings.IndexByte(".-_:[]", c) >= 0) {
+	host, port := h, ""
+	if strings.HasPrefix(h, "[") {
+		end := strings.IndexByte(h, ']')
+		if end < 0 {
+			return false
+		}
+		host, port = h[1:end], h[end+1:]
+		for i := 0; i < len(host); i++ {
+			if c := host[i]; !isHex(c) && c != ':' && c != '.' {
+				return false
+			}
+		}
+		if port != "" {
+			if port[0] != ':' {
+				return false
+			}
+			port = port[1:]
+		}
+	} else {
+		if i := strings.IndexByte(h, ':'); i >= 0 {
+			host, port = h[:i], h[i+1:]
+		}
+		for i := 0; i < len(host); i++ {
+			c := host[i]
+			if !('a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || c == '.' || c == '-' || c == '_') {
+				return false
+			}
+		}
+	}
+	for i := 0; i < len(port); i++ {
+		if port[i] < '0' || port[i] > '9' {
 			return false
 		}
 	}
