@@ -5,6 +5,7 @@ import (
 	"github.com/whatsapp-contact-processor/health/internal/httpapi"
 	"os"
 	"path/filepath"
+	"regexp"
 	"slices"
 	"strings"
 	"testing"
@@ -290,6 +291,10 @@ func TestHealthCheckAlarmOnlyInUSEast1WithTopic(t *testing.T) {
 	equalJSON(t, "ComparisonOperator", dig(t, p, "ComparisonOperator"), "LessThanThreshold")
 	equalJSON(t, "Threshold", dig(t, p, "Threshold"), 1)
 	equalJSON(t, "AlarmActions", dig(t, p, "AlarmActions"), []any{ref("AlarmTopicArn")})
+	equalJSON(t, "OKActions (recovery is notified too)", dig(t, p, "OKActions"), []any{ref("AlarmTopicArn")})
+	equalJSON(t, "Period", dig(t, p, "Period"), 60)
+	equalJSON(t, "EvaluationPeriods", dig(t, p, "EvaluationPeriods"), 1)
+	equalJSON(t, "TreatMissingData (a vanished check is an outage)", dig(t, p, "TreatMissingData"), "breaching")
 }
 
 func TestOptionalFrontsAreConditional(t *testing.T) {
@@ -359,4 +364,33 @@ func TestParameterDefaults(t *testing.T) {
 	}
 	equalJSON(t, "HealthCheckRegions Type", dig(t, params, "HealthCheckRegions", "Type"), "CommaDelimitedList")
 	equalJSON(t, "HealthCheckRequestInterval AllowedValues", dig(t, params, "HealthCheckRequestInterval", "AllowedValues"), []any{10, 30})
+}
+
+// A parameter's AllowedPattern must accept exactly what the function accepts
+// at start-up: a value the pattern lets through but the function rejects
+// deploys fine and then fails every cold start.
+func TestDurationPatternsMatchTheFunction(t *testing.T) {
+	params := dig(t, rawTemplate(t), "Parameters")
+	for param, env := range map[string]string{"HealthCheckBudget": "HEALTH_CHECK_BUDGET", "HealthCacheTTL": "HEALTH_CACHE_TTL"} {
+		re := regexp.MustCompile(dig(t, params, param, "AllowedPattern").(string))
+		for _, v := range []string{"0", "10", "0ms", "0s", "0.0s", "1.0s", "1.5s", "0.5s", "1500ms", "2s", "10s", "1m", "90s", "-1s", "1h", "abc", ""} {
+			_, err := httpapi.LoadConfig(func(k string) string {
+				if k == env {
+					return v
+				}
+				return ""
+			})
+			// An empty value means "default" to the function but is not a
+			// value the template can pass: CloudFormation has the default.
+			if v == "" {
+				continue
+			}
+			if re.MatchString(v) && err != nil {
+				t.Errorf("%s: pattern accepts %q, the function rejects it: %v", param, v, err)
+			}
+		}
+		if def := dig(t, params, param, "Default").(string); !re.MatchString(def) {
+			t.Errorf("%s: default %q does not match its own pattern", param, def)
+		}
+	}
 }
