@@ -17,8 +17,8 @@ FUNCTIONS := $(notdir $(wildcard functions/*))
 VERSION    ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
 RELEASE_ID ?= $(shell git rev-parse --short HEAD 2>/dev/null || echo dev)
 VERSION_PKG := github.com/whatsapp-contact-processor/health/internal/version
-BUILD_FLAGS := -tags lambda.norpc -trimpath \
-	-ldflags "-s -w -X $(VERSION_PKG).Version=$(VERSION) -X $(VERSION_PKG).ReleaseID=$(RELEASE_ID)"
+VERSION_LDFLAGS := -X $(VERSION_PKG).Version=$(VERSION) -X $(VERSION_PKG).ReleaseID=$(RELEASE_ID)
+BUILD_FLAGS := -tags lambda.norpc -trimpath -ldflags "-s -w $(VERSION_LDFLAGS)"
 # The race detector needs cgo and a C compiler; without them tests still run.
 RACE := $(shell [ "$$($(GO) env CGO_ENABLED)" = 1 ] && command -v "$$($(GO) env CC)" >/dev/null 2>&1 && echo -race)
 # The event for `make invoke` and `make invoke-rie` (see events/).
@@ -56,7 +56,7 @@ help: ## Show this help.
 .PHONY: run
 run: ## Serve the function locally on ADDR (default 127.0.0.1:3000), no Docker needed; Ctrl-C stops it.
 	@mkdir -p bin/local
-	@$(GO) build -o bin/local/health ./functions/health
+	@$(GO) build -ldflags "$(VERSION_LDFLAGS)" -o bin/local/health ./functions/health
 	@exec bin/local/health -addr $(ADDR)
 
 .PHONY: test

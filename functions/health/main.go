@@ -58,7 +58,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stderr 
 	if lambdahttp.InLambda(getenv) {
 		// The log writes through unbuffered, so nothing needs flushing; the
 		// SIGTERM hook leaves a last line marking when Lambda recycled this
-		// environment. Registering it costs no measurable cold start (README).
+		// environment. Registering it is one Runtime API round trip at init,
+		// within the noise of `make coldstart` (README, Performance).
 		lambdahttp.Start(ctx, fn, func() { logger.Info("shutdown: Lambda is recycling this execution environment") })
 		return nil
 	}
