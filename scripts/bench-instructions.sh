@@ -21,10 +21,11 @@ CGO_ENABLED=0 go build -tags lambda.norpc -trimpath -o "$bin" ./internal/perf/cm
 
 # Go's async preemption signals and a second P make callgrind's count vary;
 # valgrind 3.19 cannot decode RDTSCP, which the runtime's lock timing uses.
-export GODEBUG=asyncpreemptoff=1,cpu.rdtscp=off GOMAXPROCS=1
+# (Set for the measured programs only: the go command warns about cpu.rdtscp.)
+run_env=(env GODEBUG=asyncpreemptoff=1,cpu.rdtscp=off GOMAXPROCS=1)
 
 count() { # impl front n -> total instructions
-  valgrind --tool=callgrind --callgrind-out-file=/dev/null "$bin" -impl "$1" -front "$2" -n "$3" 2>&1 \
+  "${run_env[@]}" valgrind --tool=callgrind --callgrind-out-file=/dev/null "$bin" -impl "$1" -front "$2" -n "$3" 2>&1 \
     | sed -n 's/.*Collected : \([0-9]*\).*/\1/p'
 }
 
@@ -38,3 +39,18 @@ for front in rest httpapi url alb; do
   }'
 done
 echo "(instructions per invocation, N=$N, GOMAXPROCS=1 GODEBUG=asyncpreemptoff=1,cpu.rdtscp=off)"
+
+# Init: each Lambda bootstrap run once outside Lambda, from exec to exit when
+# it finds no Runtime API (ours: the error naming local mode; the floor:
+# lambda.Start's log.Fatalf). Both do all their package and main-time setup.
+dir=$(dirname "$bin")
+CGO_ENABLED=0 go build -tags lambda.norpc -trimpath -ldflags "-s -w" -o "$dir/ours" ./functions/health
+CGO_ENABLED=0 go build -tags lambda.norpc -trimpath -ldflags "-s -w" -o "$dir/floor" ./internal/perf/cmd/floor
+initcount() {
+  # Both exit 1 by design; only the count matters.
+  { env -u AWS_LAMBDA_RUNTIME_API "${run_env[@]:1}" valgrind --tool=callgrind --callgrind-out-file=/dev/null "$1" 2>&1 || true; } \
+    | sed -n 's/.*Collected : \([0-9]*\).*/\1/p'
+}
+fi=$(initcount "$dir/floor"); oi=$(initcount "$dir/ours")
+awk -v f="$fi" -v o="$oi" 'BEGIN { printf "%-8s %14.0f %14.0f %7.3fx\n", "init", f, o, o / f }'
+echo "(instructions from exec to exit without a Runtime API: init, once)"
