@@ -5,7 +5,6 @@ import (
 	"errors"
 	"os"
 	"os/exec"
-	"path/filepath"
 	"strings"
 	"syscall"
 	"testing"
@@ -23,7 +22,6 @@ func TestBootstrapUnderEmulator(t *testing.T) {
 		t.Skip("-short: skipping the end-to-end run under the runtime emulator")
 	}
 	fn := rietest.Start(t, rietest.BuildBootstrap(t, "./functions/health"))
-	events := filepath.Join(rietest.ModuleRoot(t), "internal", "lambdahttp", "testdata")
 
 	type answer struct {
 		StatusCode        int                 `json:"statusCode"`
@@ -58,10 +56,7 @@ func TestBootstrapUnderEmulator(t *testing.T) {
 	for _, s := range steps {
 		payload := []byte(s.payload)
 		if !s.literal {
-			var err error
-			if payload, err = os.ReadFile(filepath.Join(events, s.payload)); err != nil {
-				t.Fatal(err)
-			}
+			payload = rietest.SampleEvent(t, s.payload)
 		}
 		httpStatus, out, err := fn.Invoke(t.Context(), payload)
 		if err != nil || httpStatus != 200 {
@@ -115,10 +110,7 @@ func TestSIGTERMUnderEmulator(t *testing.T) {
 		t.Skip("-short: skipping the end-to-end run under the runtime emulator")
 	}
 	fn := rietest.Start(t, rietest.BuildBootstrap(t, "./functions/health"))
-	payload, err := os.ReadFile(filepath.Join(rietest.ModuleRoot(t), "internal", "lambdahttp", "testdata", "rest-api.json"))
-	if err != nil {
-		t.Fatal(err)
-	}
+	payload := rietest.SampleEvent(t, "rest-api.json")
 	if status, out, err := fn.Invoke(t.Context(), payload); err != nil || status != 200 {
 		t.Fatalf("%d %v %s", status, err, out)
 	}

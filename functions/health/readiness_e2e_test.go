@@ -2,8 +2,6 @@ package main
 
 import (
 	"encoding/json"
-	"os"
-	"path/filepath"
 	"testing"
 
 	"github.com/whatsapp-contact-processor/health/internal/rietest"
@@ -22,10 +20,7 @@ func TestReadinessThroughTheRuntimeEmulator(t *testing.T) {
 		"HEALTH_CHECKS=db=tcp://"+closed+",critical,timeout=500ms;crm=tcp://"+closed+",noncritical",
 		"HEALTH_CHECK_BUDGET=1s",
 	)
-	payload, err := os.ReadFile(filepath.Join(rietest.ModuleRoot(t), "internal", "lambdahttp", "testdata", "rest-api.json"))
-	if err != nil {
-		t.Fatal(err)
-	}
+	payload := rietest.SampleEvent(t, "rest-api.json")
 	status, out, err := fn.Invoke(t.Context(), payload)
 	if err != nil || status != 200 {
 		t.Fatalf("emulator answered %d, %v\n%s", status, err, fn.Output())

@@ -4,7 +4,6 @@ import (
 	"encoding/json"
 	"flag"
 	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -50,11 +49,7 @@ func TestSoak(t *testing.T) {
 	fronts := []string{"rest-api.json", "http-api.json", "http-api-stage.json", "function-url.json", "alb.json", "alb-multivalue.json"}
 	var valid [][]byte
 	for _, name := range fronts {
-		b, err := os.ReadFile(filepath.Join(rietest.ModuleRoot(t), "internal", "lambdahttp", "testdata", name))
-		if err != nil {
-			t.Fatal(err)
-		}
-		valid = append(valid, b)
+		valid = append(valid, rietest.SampleEvent(t, name))
 	}
 	garbage := [][]byte{
 		[]byte("\x00not json at all"), []byte("{}"), []byte("[]"), []byte("null"), []byte("42"),

@@ -195,3 +195,15 @@ func FreeAddr(t testing.TB) string {
 	defer ln.Close()
 	return ln.Addr().String()
 }
+
+// SampleEvent reads one of the AWS sample events (path /health) kept in
+// internal/lambdahttp/testdata: rest-api.json, http-api.json,
+// http-api-stage.json, function-url.json, alb.json, alb-multivalue.json.
+func SampleEvent(t testing.TB, name string) []byte {
+	t.Helper()
+	b, err := os.ReadFile(filepath.Join(ModuleRoot(t), "internal", "lambdahttp", "testdata", name))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
+}
