@@ -1,9 +1,10 @@
-package main
+package funcmain_test
 
 import (
 	"bytes"
 	"context"
 	"io"
+	"log/slog"
 	"net"
 	"net/http"
 	"strings"
@@ -11,8 +12,20 @@ import (
 	"testing"
 	"time"
 
+	"github.com/whatsapp-contact-processor/health/internal/funcmain"
+	"github.com/whatsapp-contact-processor/health/internal/httpapi"
 	"github.com/whatsapp-contact-processor/health/internal/syncbuf"
 )
+
+// health is the health function's handler, as functions/health builds it.
+func health(cfg httpapi.Config, logger *slog.Logger) (http.Handler, error) {
+	return httpapi.NewServer(cfg, httpapi.WithLogger(logger)), nil
+}
+
+// run runs the health function in process, as its main would.
+func run(ctx context.Context, args []string, getenv func(string) string, stderr io.Writer, ready func(net.Addr)) error {
+	return funcmain.Run(ctx, "health", args, getenv, stderr, health, ready)
+}
 
 const seedBody = `{"status":"healthy","message":"WhatsApp Contact Processor API is running"}`
 

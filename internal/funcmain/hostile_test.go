@@ -1,4 +1,4 @@
-package main
+package funcmain_test
 
 import (
 	"bufio"

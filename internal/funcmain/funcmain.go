@@ -1,0 +1,97 @@
+package funcmain
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"strings"
+	"unicode"
+
+	"github.com/aws/aws-lambda-go/lambda"
+	"github.com/aws/aws-lambda-go/lambdacontext"
+
+	"github.com/whatsapp-contact-processor/health/internal/httpapi"
+	"github.com/whatsapp-contact-processor/health/internal/lambdahttp"
+)
+
+// NewHandler builds a function's http.Handler from its configuration. It is
+// called once per process, before the first request.
+type NewHandler func(cfg httpapi.Config, logger *slog.Logger) (http.Handler, error)
+
+// runtimeAPIEnv is set by Lambda (and by the runtime interface emulator) to
+// the Runtime API's address. Without it lambda.Start exits the process via
+// log.Fatalf, so Run checks it first.
+const runtimeAPIEnv = "AWS_LAMBDA_RUNTIME_API"
+
+// Main runs the function called name (its directory under functions/) and
+// exits 1 with the error if it fails to start. It does not return under
+// Lambda.
+func Main(name string, newHandler NewHandler) {
+	if err := Run(context.Background(), name, os.Args[1:], os.Getenv, os.Stderr, newHandler, nil); err != nil {
+		fmt.Fprintf(os.Stderr, "%s: %v\n", name, err)
+		os.Exit(1)
+	}
+}
+
+// Run is Main with its inputs passed in, so tests can run a function in
+// process. ready, if not nil, is told the local listener's address (tests use
+// port 0).
+func Run(ctx context.Context, name string, args []string, getenv func(string) string, stderr io.Writer, newHandler NewHandler, ready func(net.Addr)) error {
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	local := localFlags(fs, name)
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+
+	// Lambda's own slog handler: request id from the invocation context, and
+	// format and level from the function's LoggingConfig (JSON in the
+	// template, text for people running it locally).
+	logger := slog.New(lambdacontext.NewLogHandler())
+	slog.SetDefault(logger) // the proxy adapter logs through package log
+
+	build := func(getenv func(string) string) (lambda.Handler, error) {
+		cfg, err := httpapi.LoadConfig(getenv)
+		if err != nil {
+			return nil, err
+		}
+		h, err := newHandler(cfg, logger)
+		if err != nil {
+			return nil, err
+		}
+		return lambdahttp.New(h,
+			lambdahttp.WithLogger(logger),
+			lambdahttp.WithBasePath(getenv("BASE_PATH")),
+		), nil
+	}
+
+	if getenv(runtimeAPIEnv) == "" {
+		return serveLocal(ctx, local, getenv, build, logger, ready)
+	}
+	fn, err := build(getenv)
+	if err != nil {
+		return err
+	}
+	// No WithEnableSIGTERM: it registers an extension (a Runtime API round
+	// trip on every cold start) and replaces Go's default exit on SIGTERM
+	// with a hook. The log writes through unbuffered, so there is nothing to
+	// flush, and the default exit is what Lambda wants at shutdown.
+	lambda.StartWithOptions(fn, lambda.WithContext(ctx))
+	return nil
+}
+
+// logicalID is the template's name for the function in functions/<name>:
+// "health" -> "HealthFunction", as the Makefile's build-%Function rule has it.
+func logicalID(name string) string {
+	if name == "" {
+		return ""
+	}
+	r := []rune(name)
+	r[0] = unicode.ToUpper(r[0])
+	return strings.ReplaceAll(string(r), "-", "") + "Function"
+}
