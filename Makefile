@@ -49,15 +49,17 @@ all: help
 # Lines with `##` after a target are its help text; `##@` starts a section.
 .PHONY: help
 help: ## Show this help.
-	@awk 'BEGIN {FS = ":.*##"; printf "Usage:\n  make \033[36m<target>\033[0m\n"} /^[a-zA-Z_0-9-]+:.*?##/ { printf "  \033[36m%-22s\033[0m %s\n", $$1, $$2 } /^##@/ { printf "\n\033[1m%s\033[0m\n", substr($$0, 5) } ' $(MAKEFILE_LIST)
+	@awk 'BEGIN {FS = ":.*##"; printf "Usage:\n  make \033[36m<target>\033[0m\n"} /^[a-zA-Z_0-9%-]+:.*?##/ { printf "  \033[36m%-22s\033[0m %s\n", $$1, $$2 } /^##@/ { printf "\n\033[1m%s\033[0m\n", substr($$0, 5) } ' $(MAKEFILE_LIST)
 
 ##@ Development
 
+# FUNCTION names a directory under functions/ (default health).
+FUNCTION ?= health
 .PHONY: run
-run: ## Serve the function locally on ADDR (default 127.0.0.1:3000), no Docker needed; Ctrl-C stops it.
+run: ## Serve FUNCTION (default health) locally on ADDR (default 127.0.0.1:3000), no Docker needed; Ctrl-C stops it.
 	@mkdir -p bin/local
-	@$(GO) build -ldflags "$(VERSION_LDFLAGS)" -o bin/local/health ./functions/health
-	@exec bin/local/health -addr $(ADDR)
+	@$(GO) build -ldflags "$(VERSION_LDFLAGS)" -o bin/local/$(FUNCTION) ./functions/$(FUNCTION)
+	@exec bin/local/$(FUNCTION) -addr $(ADDR)
 
 .PHONY: test
 test: ## Run every test with the race detector (builds the bootstrap and runs it under the Lambda runtime emulator).
@@ -129,12 +131,16 @@ build: ## Build every function under functions/ to bin/<name>/bootstrap (linux/a
 	  CGO_ENABLED=0 GOOS=linux GOARCH=$(GOARCH) $(GO) build $(BUILD_FLAGS) -o bin/$$f/bootstrap ./functions/$$f; \
 	done
 
-# SAM's makefile builder (Metadata: BuildMethod: makefile) calls this with
-# ARTIFACTS_DIR set; the binary must be named bootstrap for provided.al2023.
-.PHONY: build-HealthFunction
-build-HealthFunction: ## What `sam build` runs for HealthFunction (needs ARTIFACTS_DIR).
-	@test -n "$(ARTIFACTS_DIR)" || { echo "ARTIFACTS_DIR is not set: this target is for sam build (try: make build-HealthFunction ARTIFACTS_DIR=/tmp/out)"; exit 1; }
-	CGO_ENABLED=0 GOOS=linux GOARCH=$(GOARCH) $(GO) build $(BUILD_FLAGS) -o $(ARTIFACTS_DIR)/bootstrap ./functions/health
+# SAM's makefile builder (Metadata: BuildMethod: makefile) calls build-<LogicalId>
+# with ARTIFACTS_DIR set; the binary must be named bootstrap for provided.al2023.
+# build-HealthFunction builds functions/health: the logical id is the directory
+# name, capitalised, plus "Function".
+build-%Function: ## What `sam build` runs for <Name>Function, e.g. build-HealthFunction (needs ARTIFACTS_DIR).
+	@test -n "$(ARTIFACTS_DIR)" || { echo "ARTIFACTS_DIR is not set: this target is for sam build (try: make $@ ARTIFACTS_DIR=/tmp/out)"; exit 1; }
+	@dir=functions/$$(echo '$*' | tr '[:upper:]' '[:lower:]'); \
+	  test -d "$$dir" || { echo "$@: no $$dir for logical id $*Function"; exit 1; }; \
+	  echo "build ./$$dir -> $(ARTIFACTS_DIR)/bootstrap (linux/$(GOARCH))"; \
+	  CGO_ENABLED=0 GOOS=linux GOARCH=$(GOARCH) $(GO) build $(BUILD_FLAGS) -o $(ARTIFACTS_DIR)/bootstrap ./$$dir
 
 .PHONY: clean
 clean: ## Remove build outputs (bin/, .aws-sam/).
