@@ -11,6 +11,7 @@ import (
 
 	"github.com/whatsapp-contact-processor/health/internal/checks"
 	"github.com/whatsapp-contact-processor/health/internal/checks/probe"
+	"github.com/whatsapp-contact-processor/health/internal/secheaders"
 )
 
 // DefaultServiceID is the IETF serviceId when HEALTH_SERVICE_ID is unset.
@@ -138,7 +139,7 @@ func NewServer(cfg Config, opts ...Option) http.Handler {
 
 	var h http.Handler = rt
 	h = corsFor(cfg).Handler(h)
-	h = secureHeaders(h)
+	h = secheaders.Wrap(h)
 	return h
 }
 
