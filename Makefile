@@ -92,8 +92,8 @@ fuzz: ## Fuzz each target for FUZZTIME (default 30s): raw payload -> Lambda answ
 	$(GO) test -run '^$$' -fuzz '^FuzzEventFromRequest$$' -fuzztime $(FUZZTIME) ./internal/localapi
 
 .PHONY: fuzz-short
-fuzz-short: ## The CI fuzz run: each target for 10s.
-	$(MAKE) --no-print-directory fuzz FUZZTIME=10s
+fuzz-short: ## The CI fuzz run: each target for 60s.
+	$(MAKE) --no-print-directory fuzz FUZZTIME=60s
 
 .PHONY: soak
 soak: ## SOAK_N (default 10,000) invocations of the real bootstrap under the runtime emulator; prints restarts, RSS and rate.
