@@ -53,6 +53,7 @@ func TestHealthFunction(t *testing.T) {
 	for env, param := range map[string]string{
 		"HEALTH_CHECKS": "HealthChecks", "HEALTH_CHECK_BUDGET": "HealthCheckBudget", "HEALTH_CACHE_TTL": "HealthCacheTTL",
 		"HEALTH_DETAILS_TOKEN": "HealthDetailsToken", "HEALTH_SERVICE_ID": "HealthServiceId",
+		"HEALTH_DRAIN": "Drain",
 	} {
 		equalJSON(t, env, dig(t, raw, "Environment", "Variables", env), ref(param))
 	}
@@ -62,8 +63,15 @@ func TestHealthFunction(t *testing.T) {
 	// reads the environment the template gives it.
 	vars, _ := dig(t, p, "Environment", "Variables").(map[string]any)
 	getenv := func(k string) string { s, _ := vars[k].(string); return s }
-	if _, err := httpapi.LoadConfig(getenv); err != nil {
+	if cfg, err := httpapi.LoadConfig(getenv); err != nil {
 		t.Errorf("the template's default environment does not load: %v", err)
+	} else if cfg.Drain {
+		t.Errorf("the template drains by default")
+	}
+	// Drain=true must reach the function as a value it reads as "drain".
+	drained, _ := dig(t, parseTemplate(t, map[string]any{"Drain": "true"}), "Resources", "HealthFunction", "Properties", "Environment", "Variables").(map[string]any)
+	if !httpapi.ConfigFromEnv(func(k string) string { s, _ := drained[k].(string); return s }).Drain {
+		t.Errorf("Drain=true does not drain: HEALTH_DRAIN=%v", drained["HEALTH_DRAIN"])
 	}
 	equalJSON(t, "ReservedConcurrentExecutions", dig(t, raw, "ReservedConcurrentExecutions"),
 		map[string]any{"Fn::If": []any{"HasReservedConcurrency", ref("ReservedConcurrency"), ref("AWS::NoValue")}})
@@ -282,6 +290,7 @@ func TestParameterDefaults(t *testing.T) {
 		"AlarmTopicArn":               "",
 		"CorsAllowedOrigins":          "*",
 		"BasePath":                    "",
+		"Drain":                       "false",
 	}
 	for name, def := range want {
 		equalJSON(t, name+" default", dig(t, params, name, "Default"), def)
