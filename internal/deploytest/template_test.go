@@ -1,16 +1,12 @@
 package deploytest
 
 import (
-	"encoding/json"
-	"github.com/whatsapp-contact-processor/health/internal/httpapi"
-	"os"
-	"path/filepath"
 	"regexp"
 	"slices"
 	"strings"
 	"testing"
 
-	"github.com/awslabs/goformation/v7/intrinsics"
+	"github.com/whatsapp-contact-processor/health/internal/httpapi"
 )
 
 // root is the repository root, where template.yaml, samconfig.toml and the Makefile live.
@@ -18,78 +14,6 @@ const root = "../.."
 
 // seedBody is the answer to GET /health that clients rely on (README, "What answers what").
 const seedBody = `{"status":"healthy","message":"WhatsApp Contact Processor API is running"}`
-
-// goformation's typed SAM resources reject properties newer than its schema
-// (LoggingConfig, InvokedViaFunctionUrl), so the tests read the template through its
-// CloudFormation YAML reader (short-form tags such as !Ref, !Sub, !If understood) into
-// plain JSON values instead.
-
-// parseTemplate is template.yaml with Ref and Fn::Sub resolved against the parameters'
-// defaults and the given overrides (goformation's intrinsic processor).
-func parseTemplate(t *testing.T, overrides map[string]any) map[string]any {
-	t.Helper()
-	data, err := os.ReadFile(filepath.Join(root, "template.yaml"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	js, err := intrinsics.ProcessYAML(data, &intrinsics.ProcessorOptions{ParameterOverrides: overrides})
-	if err != nil {
-		t.Fatalf("parse template.yaml: %v", err)
-	}
-	var m map[string]any
-	if err := json.Unmarshal(js, &m); err != nil {
-		t.Fatal(err)
-	}
-	return m
-}
-
-// rawTemplate is template.yaml as JSON with the intrinsic functions left as written
-// ({"Ref": …}, {"Fn::Sub": …}), for properties goformation's SAM types lack and for
-// checking that a value comes from a parameter.
-func rawTemplate(t *testing.T) map[string]any {
-	t.Helper()
-	data, err := os.ReadFile(filepath.Join(root, "template.yaml"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	js, err := intrinsics.ProcessYAML(data, &intrinsics.ProcessorOptions{NoProcess: true})
-	if err != nil {
-		t.Fatalf("template.yaml to JSON: %v", err)
-	}
-	var m map[string]any
-	if err := json.Unmarshal(js, &m); err != nil {
-		t.Fatal(err)
-	}
-	return m
-}
-
-// dig walks a decoded JSON document by keys.
-func dig(t *testing.T, v any, keys ...string) any {
-	t.Helper()
-	for i, k := range keys {
-		m, ok := v.(map[string]any)
-		if !ok {
-			t.Fatalf("%s: not an object", strings.Join(keys[:i], "."))
-		}
-		if v, ok = m[k]; !ok {
-			t.Fatalf("%s: missing", strings.Join(keys[:i+1], "."))
-		}
-	}
-	return v
-}
-
-func ref(name string) map[string]any { return map[string]any{"Ref": name} }
-
-func sub(s string) map[string]any { return map[string]any{"Fn::Sub": s} }
-
-func equalJSON(t *testing.T, what string, got, want any) {
-	t.Helper()
-	g, _ := json.Marshal(got)
-	w, _ := json.Marshal(want)
-	if string(g) != string(w) {
-		t.Errorf("%s = %s, want %s", what, g, w)
-	}
-}
 
 func TestTemplateIsSAMWithoutGlobals(t *testing.T) {
 	tpl := parseTemplate(t, nil)
@@ -123,12 +47,13 @@ func TestHealthFunction(t *testing.T) {
 
 	// Values that come from parameters, checked as written.
 	raw := dig(t, rawTemplate(t), "Resources", "HealthFunction", "Properties")
-	equalJSON(t, "Role", dig(t, raw, "Role"), map[string]any{"Fn::GetAtt": "HealthFunctionRole.Arn"})
+	equalJSON(t, "Role", dig(t, raw, "Role"), getAtt("HealthFunctionRole", "Arn"))
 	equalJSON(t, "CORS_ALLOWED_ORIGINS", dig(t, raw, "Environment", "Variables", "CORS_ALLOWED_ORIGINS"), ref("CorsAllowedOrigins"))
 	equalJSON(t, "BASE_PATH", dig(t, raw, "Environment", "Variables", "BASE_PATH"), ref("BasePath"))
 	for env, param := range map[string]string{
 		"HEALTH_CHECKS": "HealthChecks", "HEALTH_CHECK_BUDGET": "HealthCheckBudget", "HEALTH_CACHE_TTL": "HealthCacheTTL",
 		"HEALTH_DETAILS_TOKEN": "HealthDetailsToken", "HEALTH_SERVICE_ID": "HealthServiceId",
+		"HEALTH_DRAIN": "Drain",
 	} {
 		equalJSON(t, env, dig(t, raw, "Environment", "Variables", env), ref(param))
 	}
@@ -138,8 +63,15 @@ func TestHealthFunction(t *testing.T) {
 	// reads the environment the template gives it.
 	vars, _ := dig(t, p, "Environment", "Variables").(map[string]any)
 	getenv := func(k string) string { s, _ := vars[k].(string); return s }
-	if _, err := httpapi.LoadConfig(getenv); err != nil {
+	if cfg, err := httpapi.LoadConfig(getenv); err != nil {
 		t.Errorf("the template's default environment does not load: %v", err)
+	} else if cfg.Drain {
+		t.Errorf("the template drains by default")
+	}
+	// Drain=true must reach the function as a value it reads as "drain".
+	drained, _ := dig(t, parseTemplate(t, map[string]any{"Drain": "true"}), "Resources", "HealthFunction", "Properties", "Environment", "Variables").(map[string]any)
+	if !httpapi.ConfigFromEnv(func(k string) string { s, _ := drained[k].(string); return s }).Drain {
+		t.Errorf("Drain=true does not drain: HEALTH_DRAIN=%v", drained["HEALTH_DRAIN"])
 	}
 	equalJSON(t, "ReservedConcurrentExecutions", dig(t, raw, "ReservedConcurrentExecutions"),
 		map[string]any{"Fn::If": []any{"HasReservedConcurrency", ref("ReservedConcurrency"), ref("AWS::NoValue")}})
@@ -160,7 +92,7 @@ func TestHealthFunctionRoleIsBasicExecutionOnly(t *testing.T) {
 	for _, p := range policies {
 		for _, st := range dig(t, p, "PolicyDocument", "Statement").([]any) {
 			equalJSON(t, "statement Effect", dig(t, st, "Effect"), "Allow")
-			equalJSON(t, "statement Resource", dig(t, st, "Resource"), map[string]any{"Fn::GetAtt": "HealthLogGroup.Arn"})
+			equalJSON(t, "statement Resource", dig(t, st, "Resource"), getAtt("HealthLogGroup", "Arn"))
 			for _, a := range dig(t, st, "Action").([]any) {
 				actions = append(actions, a.(string))
 			}
@@ -272,7 +204,7 @@ func TestRoute53HealthCheck(t *testing.T) {
 func TestHealthCheckAlarmOnlyInUSEast1WithTopic(t *testing.T) {
 	raw := rawTemplate(t)
 	equalJSON(t, "alarm Condition", dig(t, raw, "Resources", "HealthCheckAlarm", "Condition"), "CreateHealthCheckAlarm")
-	// goformation's reader turns `!Condition X` into "X"; accept both spellings.
+	// `!Condition X` may be written as a plain "X" too; accept both spellings.
 	var conds []any
 	for _, c := range dig(t, raw, "Conditions", "CreateHealthCheckAlarm", "Fn::And").([]any) {
 		if m, ok := c.(map[string]any); ok {
@@ -338,7 +270,7 @@ func TestOutputs(t *testing.T) {
 	equalJSON(t, "HealthUrl", dig(t, out, "HealthUrl", "Value"),
 		sub("https://${HealthApi}.execute-api.${AWS::Region}.${AWS::URLSuffix}/${StageName}/health"))
 	equalJSON(t, "HealthFunctionArn", dig(t, out, "HealthFunctionArn", "Value"),
-		map[string]any{"Fn::GetAtt": "HealthFunction.Arn"})
+		getAtt("HealthFunction", "Arn"))
 	equalJSON(t, "HealthCheckId", dig(t, out, "HealthCheckId", "Value"), ref("HealthCheck"))
 	equalJSON(t, "HealthCheckId Condition", dig(t, out, "HealthCheckId", "Condition"), "CreateHealthCheck")
 }
@@ -358,6 +290,7 @@ func TestParameterDefaults(t *testing.T) {
 		"AlarmTopicArn":               "",
 		"CorsAllowedOrigins":          "*",
 		"BasePath":                    "",
+		"Drain":                       "false",
 	}
 	for name, def := range want {
 		equalJSON(t, name+" default", dig(t, params, name, "Default"), def)

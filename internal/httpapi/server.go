@@ -38,6 +38,8 @@ type Config struct {
 	DetailsToken string
 	// ServiceID is the IETF serviceId; empty means [DefaultServiceID].
 	ServiceID string
+	// Drain makes /health and /health/ready answer 503 draining (HEALTH_DRAIN=true).
+	Drain bool
 }
 
 // ConfigFromEnv reads the part of the configuration that cannot be malformed,
@@ -47,6 +49,7 @@ type Config struct {
 //	CORS_ALLOWED_ORIGINS  comma-separated origins; default "*"
 //	HEALTH_DETAILS_TOKEN  bearer token for failure reasons; default none
 //	HEALTH_SERVICE_ID     IETF serviceId; default "whatsapp-contact-processor-api"
+//	HEALTH_DRAIN          "true": readiness answers 503 draining; default off
 func ConfigFromEnv(getenv func(string) string) Config {
 	cfg := Config{AllowedOrigins: []string{"*"}}
 	if v := strings.TrimSpace(getenv("CORS_ALLOWED_ORIGINS")); v != "" {
@@ -62,6 +65,7 @@ func ConfigFromEnv(getenv func(string) string) Config {
 	}
 	cfg.DetailsToken = strings.TrimSpace(getenv("HEALTH_DETAILS_TOKEN"))
 	cfg.ServiceID = strings.TrimSpace(getenv("HEALTH_SERVICE_ID"))
+	cfg.Drain = strings.TrimSpace(getenv("HEALTH_DRAIN")) == "true"
 	return cfg
 }
 
@@ -137,7 +141,7 @@ func NewServer(cfg Config, opts ...Option) http.Handler {
 	rt := routes{}
 	addRoutes(rt, checks.New(copts...), newDetails(cfg))
 
-	var h http.Handler = rt
+	var h http.Handler = drain(cfg.Drain, rt)
 	h = corsFor(cfg).Handler(h)
 	h = secheaders.Wrap(h)
 	return h

@@ -1,0 +1,77 @@
+package httpapi_test
+
+import (
+	"net/http/httptest"
+	"testing"
+
+	"github.com/whatsapp-contact-processor/health/internal/httpapi"
+)
+
+const drainingBody = `{"status":"draining","message":"WhatsApp Contact Processor API is draining: taken out of rotation by its operator"}`
+
+func TestDrain(t *testing.T) {
+	env := func(drain string) func(string) string {
+		return func(k string) string {
+			if k == "HEALTH_DRAIN" {
+				return drain
+			}
+			return ""
+		}
+	}
+	tests := []struct {
+		name       string
+		drain      string
+		method     string
+		path       string
+		wantStatus int
+		wantBody   string
+		wantAllow  string
+	}{
+		{"draining health", "true", "GET", "/health", 503, drainingBody, ""},
+		{"draining ready", "true", "GET", "/health/ready", 503, drainingBody, ""},
+		{"draining HEAD has no body", "true", "HEAD", "/health/ready", 503, "", ""},
+		{"draining verbose view is drained too", "true", "GET", "/health?verbose", 503, drainingBody, ""},
+		{"live stays up while draining", "true", "GET", "/health/live", 200, seedBody, ""},
+		{"other methods keep their 405", "true", "POST", "/health", 405, `{"error":"method not allowed"}`, "GET, HEAD"},
+		{"unknown paths keep their 404", "true", "GET", "/nope", 404, `{"error":"not found"}`, ""},
+		{"not draining", "false", "GET", "/health", 200, seedBody, ""},
+		{"unset is not draining", "", "GET", "/health/ready", 200, seedBody, ""},
+		{"only the exact value drains", "yes", "GET", "/health", 200, seedBody, ""},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			srv := httpapi.NewServer(httpapi.ConfigFromEnv(env(tc.drain)))
+			rec := httptest.NewRecorder()
+			srv.ServeHTTP(rec, httptest.NewRequest(tc.method, tc.path, nil))
+			if rec.Code != tc.wantStatus || rec.Body.String() != tc.wantBody {
+				t.Errorf("%s %s = %d %q, want %d %q", tc.method, tc.path, rec.Code, rec.Body, tc.wantStatus, tc.wantBody)
+			}
+			if ct := rec.Header().Get("Content-Type"); ct != "application/json" {
+				t.Errorf("Content-Type = %q, want application/json", ct)
+			}
+			// The security headers are on every answer, drained or not.
+			for k, v := range map[string]string{"Cache-Control": "no-store", "X-Content-Type-Options": "nosniff"} {
+				if got := rec.Header().Get(k); got != v {
+					t.Errorf("%s = %q, want %q", k, got, v)
+				}
+			}
+			if got := rec.Header().Get("Allow"); got != tc.wantAllow {
+				t.Errorf("Allow = %q, want %q", got, tc.wantAllow)
+			}
+		})
+	}
+}
+
+func TestDrainFromEnv(t *testing.T) {
+	for v, want := range map[string]bool{"true": true, " true ": true, "false": false, "": false, "TRUE": false, "1": false} {
+		got := httpapi.ConfigFromEnv(func(k string) string {
+			if k == "HEALTH_DRAIN" {
+				return v
+			}
+			return ""
+		}).Drain
+		if got != want {
+			t.Errorf("HEALTH_DRAIN=%q: Drain = %v, want %v", v, got, want)
+		}
+	}
+}
