@@ -233,8 +233,15 @@ func (c *Checker) runOne(ctx context.Context, chk Check) (res CheckResult) {
 		ctx, cancel = context.WithTimeout(ctx, chk.Timeout)
 		defer cancel()
 	}
-	err := call(ctx, chk.Func)
-	if cerr := ctx.Err(); cerr != nil {
+	obs := &observations{}
+	err := call(context.WithValue(ctx, observerKey{}, obs), chk.Func)
+	// A dial or read bound by the deadline may return its own timeout a
+	// moment before ctx reports it: past the deadline is a timeout too.
+	cerr := ctx.Err()
+	if d, ok := ctx.Deadline(); ok && cerr == nil && !time.Now().Before(d) {
+		cerr = context.DeadlineExceeded
+	}
+	if cerr != nil {
 		// Outlived its timeout (or the budget): a failure, whatever it said.
 		limit := chk.Timeout
 		if limit <= 0 || limit > c.budget {
@@ -248,8 +255,13 @@ func (c *Checker) runOne(ctx context.Context, chk Check) (res CheckResult) {
 	r := CheckResult{
 		Name: chk.Name, Kind: kind(chk), Critical: chk.Critical,
 		Status: StatusPass, Err: err, Duration: c.now().Sub(start), Time: start,
+		Observations: obs.close(),
 	}
-	if err != nil {
+	switch {
+	case err == nil:
+	case IsWarning(err) && cerr == nil:
+		r.Status = StatusWarn
+	default:
 		r.Status = StatusFail
 	}
 	return r
@@ -276,13 +288,12 @@ func kind(chk Check) string {
 func aggregate(results []CheckResult) Status {
 	s := StatusPass
 	for _, r := range results {
-		if r.Status != StatusFail {
-			continue
-		}
-		if r.Critical {
+		switch {
+		case r.Status == StatusFail && r.Critical:
 			return StatusFail
+		case r.Status != StatusPass:
+			s = StatusWarn
 		}
-		s = StatusWarn
 	}
 	return s
 }
