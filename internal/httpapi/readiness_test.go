@@ -471,3 +471,21 @@ func TestLoadConfig(t *testing.T) {
 		})
 	}
 }
+
+func TestObserverSeesEveryReadinessAnswer(t *testing.T) {
+	var runs, hits atomic.Int32
+	srv := httpapi.NewServer(httpapi.Config{Checks: []checks.Check{{Name: "db", Critical: true, Func: ok}}},
+		httpapi.WithObserver(func(_ checks.Result, cached bool) {
+			if cached {
+				hits.Add(1)
+			} else {
+				runs.Add(1)
+			}
+		}))
+	for _, path := range []string{"/health", "/health/ready", "/health/details", "/health/live"} {
+		serve(srv, "GET", path, nil)
+	}
+	if runs.Load() != 1 || hits.Load() != 2 {
+		t.Errorf("observer saw %d runs and %d cache hits, want 1 and 2 (liveness runs no check)", runs.Load(), hits.Load())
+	}
+}

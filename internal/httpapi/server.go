@@ -151,9 +151,15 @@ const MinTokenLength = 32
 type Option func(*server)
 
 type server struct {
-	logger  *slog.Logger
-	trusted func(*http.Request) (string, bool)
+	logger   *slog.Logger
+	trusted  func(*http.Request) (string, bool)
+	observer checks.Observer
 }
+
+// WithObserver is told about every readiness result (see
+// [checks.Observer]), e.g. emf.New(os.Stdout, serviceID).Observe for
+// CloudWatch metrics. Default: none.
+func WithObserver(o checks.Observer) Option { return func(s *server) { s.observer = o } }
 
 // WithLogger sets the logger the readiness checks report state changes to
 // (default: none).
@@ -181,6 +187,7 @@ func NewServer(cfg Config, opts ...Option) http.Handler {
 		checks.WithCheck(cfg.Checks...),
 		checks.WithBudget(cfg.CheckBudget),
 		checks.WithLogger(s.logger),
+		checks.WithObserver(s.observer),
 	}
 	if cfg.CacheTTL != nil {
 		copts = append(copts, checks.WithCacheTTL(*cfg.CacheTTL))
