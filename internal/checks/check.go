@@ -31,8 +31,10 @@ type Check struct {
 	// Timeout bounds this check; zero means only the Checker's budget does.
 	// A timeout longer than the budget is cut to the budget.
 	Timeout time.Duration
-	// Func reports the dependency's health: nil is a pass. It must return
-	// soon after ctx is done, or its goroutine outlives the run.
+	// Func reports the dependency's health: nil is a pass, an error marked
+	// by [Warn] a warning, any other error a failure. It must return soon
+	// after ctx is done, or its goroutine outlives the run; every network
+	// operation it starts must be bound to ctx, or its socket does.
 	Func func(ctx context.Context) error
 }
 
@@ -41,11 +43,15 @@ type CheckResult struct {
 	Name     string
 	Kind     string
 	Critical bool
-	// Status is StatusPass or StatusFail.
+	// Status is StatusPass, StatusWarn (the check returned an error marked
+	// by [Warn]) or StatusFail.
 	Status Status
-	// Err is why the check failed; nil when it passed. It may hold internal
-	// detail (addresses, messages): log it, do not show it to the public.
+	// Err is why the check failed or warned; nil when it passed. It may hold
+	// internal detail (addresses, messages): log it, do not show it to the
+	// public.
 	Err error
+	// Observations are what the check reported through [Observe].
+	Observations []Observation
 	// Duration is how long the check ran (up to the moment it was given up).
 	Duration time.Duration
 	// Time is when the check started.
@@ -55,7 +61,7 @@ type CheckResult struct {
 // Result is the outcome of one run of every check.
 type Result struct {
 	// Status is StatusFail if a critical check failed, else StatusWarn if a
-	// non-critical check failed, else StatusPass.
+	// non-critical check failed or any check warned, else StatusPass.
 	Status Status
 	// Checks holds one result per check, in the order the checks were given.
 	Checks []CheckResult

@@ -38,6 +38,8 @@ type Checker struct {
 
 	group singleflight.Group
 
+	observe Observer
+
 	mu      sync.Mutex
 	cached  Result
 	expires time.Time         // zero: nothing cached
@@ -87,6 +89,15 @@ func WithLogger(l *slog.Logger) Option {
 	}
 }
 
+// Observer is told about every result a Checker gives: once per run, with
+// cached false, and once per call answered from the cache, with cached true.
+// (Callers that join a run in flight are not reported again.) It runs before
+// the callers get the result: keep it quick.
+type Observer func(r Result, cached bool)
+
+// WithObserver sets the Observer (default: none), e.g. a metrics emitter.
+func WithObserver(o Observer) Option { return func(c *Checker) { c.observe = o } }
+
 // New returns a Checker with the defaults above, changed by opts in order.
 func New(opts ...Option) *Checker {
 	c := &Checker{
@@ -127,18 +138,23 @@ func (c *Checker) Len() int { return len(c.checks) }
 // wait for. If ctx is done first, Check returns a failed Result at once.
 func (c *Checker) Check(ctx context.Context) Result {
 	if len(c.checks) == 0 {
-		return Result{Status: StatusPass, Time: c.now()}
+		r := Result{Status: StatusPass, Time: c.now()}
+		c.notify(r, false)
+		return r
 	}
 	if r, ok := c.fromCache(); ok {
+		c.notify(r, true)
 		return r
 	}
 	ch := c.group.DoChan("", func() (any, error) {
 		// A run may have finished between fromCache and DoChan.
 		if r, ok := c.fromCache(); ok {
+			c.notify(r, true)
 			return r, nil
 		}
 		r := c.run(ctx)
 		c.record(r)
+		c.notify(r, false)
 		return r, nil
 	})
 	select {
@@ -148,6 +164,12 @@ func (c *Checker) Check(ctx context.Context) Result {
 		return r
 	case <-ctx.Done():
 		return c.abandoned(ctx)
+	}
+}
+
+func (c *Checker) notify(r Result, cached bool) {
+	if c.observe != nil {
+		c.observe(r, cached)
 	}
 }
 
@@ -233,8 +255,15 @@ func (c *Checker) runOne(ctx context.Context, chk Check) (res CheckResult) {
 		ctx, cancel = context.WithTimeout(ctx, chk.Timeout)
 		defer cancel()
 	}
-	err := call(ctx, chk.Func)
-	if cerr := ctx.Err(); cerr != nil {
+	obs := &observations{}
+	err := call(context.WithValue(ctx, observerKey{}, obs), chk.Func)
+	// A dial or read bound by the deadline may return its own timeout a
+	// moment before ctx reports it: past the deadline is a timeout too.
+	cerr := ctx.Err()
+	if d, ok := ctx.Deadline(); ok && cerr == nil && !time.Now().Before(d) {
+		cerr = context.DeadlineExceeded
+	}
+	if cerr != nil {
 		// Outlived its timeout (or the budget): a failure, whatever it said.
 		limit := chk.Timeout
 		if limit <= 0 || limit > c.budget {
@@ -248,8 +277,13 @@ func (c *Checker) runOne(ctx context.Context, chk Check) (res CheckResult) {
 	r := CheckResult{
 		Name: chk.Name, Kind: kind(chk), Critical: chk.Critical,
 		Status: StatusPass, Err: err, Duration: c.now().Sub(start), Time: start,
+		Observations: obs.close(),
 	}
-	if err != nil {
+	switch {
+	case err == nil:
+	case IsWarning(err) && cerr == nil:
+		r.Status = StatusWarn
+	default:
 		r.Status = StatusFail
 	}
 	return r
@@ -276,13 +310,12 @@ func kind(chk Check) string {
 func aggregate(results []CheckResult) Status {
 	s := StatusPass
 	for _, r := range results {
-		if r.Status != StatusFail {
-			continue
-		}
-		if r.Critical {
+		switch {
+		case r.Status == StatusFail && r.Critical:
 			return StatusFail
+		case r.Status != StatusPass:
+			s = StatusWarn
 		}
-		s = StatusWarn
 	}
 	return s
 }

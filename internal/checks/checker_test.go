@@ -269,3 +269,38 @@ func TestNewPanicsOnBadChecks(t *testing.T) {
 		})
 	}
 }
+
+func TestWhenACheckWarnsThenTheRunIsDegradedNotFailed(t *testing.T) {
+	warn := func(ctx context.Context) error {
+		checks.Observe(ctx, checks.Observation{Measurement: "certificateExpiry", Value: 3, Unit: "d"})
+		return checks.Warn(errors.New("expires in 3 days"))
+	}
+	tests := []struct {
+		name   string
+		checks []checks.Check
+		want   checks.Status
+	}{
+		{"critical warns", []checks.Check{{Name: "a", Critical: true, Func: warn}, {Name: "b", Func: pass}}, checks.StatusWarn},
+		{"non-critical warns", []checks.Check{{Name: "a", Func: warn}}, checks.StatusWarn},
+		{"warn and critical failure", []checks.Check{{Name: "a", Func: warn}, {Name: "b", Critical: true, Func: fail}}, checks.StatusFail},
+		{"warning past the timeout is a failure", []checks.Check{{Name: "a", Critical: true, Timeout: 10 * time.Millisecond,
+			Func: func(ctx context.Context) error { <-ctx.Done(); return checks.Warn(ctx.Err()) }}}, checks.StatusFail},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			res := checks.New(checks.WithCheck(tc.checks...)).Check(t.Context())
+			if res.Status != tc.want {
+				t.Errorf("status = %s, want %s", res.Status, tc.want)
+			}
+			a := res.Checks[0]
+			if tc.want == checks.StatusWarn && (a.Status != checks.StatusWarn || a.Err == nil ||
+				len(a.Observations) != 1 || a.Observations[0].Value != 3) {
+				t.Errorf("check a = %s %v %v, want warn with its reason and observation", a.Status, a.Err, a.Observations)
+			}
+		})
+	}
+	if checks.Warn(nil) != nil || checks.IsWarning(errors.New("x")) || !checks.IsWarning(checks.Warn(errors.New("x"))) {
+		t.Error("Warn/IsWarning")
+	}
+	checks.Observe(t.Context(), checks.Observation{}) // outside a run: ignored, no panic
+}

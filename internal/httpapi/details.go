@@ -4,6 +4,7 @@ import (
 	"crypto/sha256"
 	"crypto/subtle"
 	"encoding/json"
+	"log/slog"
 	"mime"
 	"net/http"
 	"strconv"
@@ -23,6 +24,20 @@ const (
 	withheld    = "reason withheld"
 )
 
+// view is how much of the detailed view a caller sees.
+type view int
+
+const (
+	// viewStatus: the overall status only (anonymous callers, by default).
+	viewStatus view = iota
+	// viewNames: each check's name and status too, a failure's output
+	// "reason withheld" (anonymous callers with HEALTH_PUBLIC_CHECKS=true).
+	viewNames
+	// viewFull: latencies, times, reasons, observations and the version
+	// (bearer token holders and callers the front vouches for).
+	viewFull
+)
+
 // healthJSON is the draft's top-level object, in the draft's key order.
 type healthJSON struct {
 	Status      checks.Status          `json:"status"`
@@ -33,24 +48,27 @@ type healthJSON struct {
 	Checks      map[string][]checkJSON `json:"checks,omitempty"`
 }
 
-// checkJSON is one entry of "checks", keyed "<name>:responseTime".
+// checkJSON is one entry of "checks", keyed "<name>:<measurement>".
 type checkJSON struct {
-	ComponentType string        `json:"componentType"`
-	ObservedValue float64       `json:"observedValue"`
-	ObservedUnit  string        `json:"observedUnit"`
+	ComponentType string        `json:"componentType,omitempty"`
+	ObservedValue *float64      `json:"observedValue,omitempty"`
+	ObservedUnit  string        `json:"observedUnit,omitempty"`
 	Status        checks.Status `json:"status"`
-	Time          string        `json:"time"`
+	Time          string        `json:"time,omitempty"`
 	Output        string        `json:"output,omitempty"`
 }
 
-// details renders the detailed view and decides who may see reasons.
+// details renders the detailed view and decides who sees how much of it.
 type details struct {
-	serviceID string
-	tokenSum  *[sha256.Size]byte // nil: no token configured, no details
+	serviceID    string
+	publicChecks bool
+	tokenSum     *[sha256.Size]byte // nil: no token configured
+	trusted      func(*http.Request) (string, bool)
+	logger       *slog.Logger
 }
 
-func newDetails(cfg Config) details {
-	d := details{serviceID: cfg.ServiceID}
+func newDetails(cfg Config, trusted func(*http.Request) (string, bool), logger *slog.Logger) details {
+	d := details{serviceID: cfg.ServiceID, publicChecks: cfg.PublicChecks, trusted: trusted, logger: logger}
 	if d.serviceID == "" {
 		d.serviceID = DefaultServiceID
 	}
@@ -58,13 +76,36 @@ func newDetails(cfg Config) details {
 		sum := sha256.Sum256([]byte(cfg.DetailsToken))
 		d.tokenSum = &sum
 	}
+	if d.logger == nil {
+		d.logger = slog.New(slog.DiscardHandler)
+	}
 	return d
 }
 
-// authorized reports whether r presents the configured bearer token. The
+// viewFor decides how much r may see: everything for an authorised caller,
+// else names and statuses if the operator made them public, else the
+// overall status.
+func (d details) viewFor(r *http.Request) view {
+	if d.bearer(r) {
+		return viewFull
+	}
+	if d.trusted != nil {
+		if principal, ok := d.trusted(r); ok {
+			d.logger.LogAttrs(r.Context(), slog.LevelInfo, "detailed view for a caller the front vouched for",
+				slog.String("principal", principal))
+			return viewFull
+		}
+	}
+	if d.publicChecks {
+		return viewNames
+	}
+	return viewStatus
+}
+
+// bearer reports whether r presents the configured bearer token. The
 // comparison is over SHA-256 sums, in constant time, so neither the token's
 // bytes nor its length leak through timing.
-func (d details) authorized(r *http.Request) bool {
+func (d details) bearer(r *http.Request) bool {
 	if d.tokenSum == nil {
 		return false
 	}
@@ -76,28 +117,37 @@ func (d details) authorized(r *http.Request) bool {
 	return subtle.ConstantTimeCompare(sum[:], d.tokenSum[:]) == 1
 }
 
-// encode renders res. Without authorization a failure's output is "reason
-// withheld" and the version is left out, as Kubernetes' /readyz does.
-func (d details) encode(res checks.Result, authorized bool) []byte {
+// encode renders res as much as v allows. Reasons, latencies and the version
+// are only in viewFull; failure reasons go to the log in any case.
+func (d details) encode(res checks.Result, v view) []byte {
 	out := healthJSON{Status: res.Status, ServiceID: d.serviceID, Description: description}
-	if authorized {
+	if v == viewFull {
 		out.Version, out.ReleaseID = version.Version, version.ReleaseID
 	}
-	if len(res.Checks) > 0 {
+	if v != viewStatus && len(res.Checks) > 0 {
 		out.Checks = make(map[string][]checkJSON, len(res.Checks))
 	}
 	for _, c := range res.Checks {
-		cj := checkJSON{
-			ComponentType: c.Kind,
-			ObservedValue: checks.Millis(c.Duration),
-			ObservedUnit:  "ms",
-			Status:        c.Status,
-			Time:          c.Time.UTC().Format(time.RFC3339Nano),
+		if v == viewStatus {
+			break
 		}
+		cj := checkJSON{Status: c.Status}
 		if c.Err != nil {
 			cj.Output = withheld
-			if authorized {
+		}
+		if v == viewFull {
+			ms := checks.Millis(c.Duration)
+			cj.ComponentType, cj.ObservedValue, cj.ObservedUnit = c.Kind, &ms, "ms"
+			cj.Time = c.Time.UTC().Format(time.RFC3339Nano)
+			if c.Err != nil {
 				cj.Output = c.Err.Error()
+			}
+			for _, o := range c.Observations {
+				val := o.Value
+				out.Checks[c.Name+":"+o.Measurement] = []checkJSON{{
+					ComponentType: c.Kind, ObservedValue: &val, ObservedUnit: o.Unit,
+					Status: c.Status, Time: cj.Time,
+				}}
 			}
 		}
 		out.Checks[c.Name+":responseTime"] = []checkJSON{cj}

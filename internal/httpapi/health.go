@@ -25,10 +25,11 @@ func handleLive() http.Handler {
 }
 
 // handleReady answers readiness from the checker's (possibly cached) result,
-// in the plain form or, on request, the IETF detailed form. Checks run inside
-// the request, bounded by the checker's budget and r.Context() (which carries
+// in the plain form or, on request (or always, for /health/details), the IETF
+// detailed form, as much of it as the caller may see. Checks run inside the
+// request, bounded by the checker's budget and r.Context() (which carries
 // the Lambda deadline).
-func handleReady(checker *checks.Checker, d details) http.Handler {
+func handleReady(checker *checks.Checker, d details, always bool) http.Handler {
 	plain := map[checks.Status][]byte{
 		checks.StatusPass: []byte(healthyBody),
 		checks.StatusWarn: []byte(degradedBody),
@@ -43,8 +44,8 @@ func handleReady(checker *checks.Checker, d details) http.Handler {
 		if res.Status == checks.StatusFail {
 			code = http.StatusServiceUnavailable
 		}
-		if wantsDetails(r) {
-			write(w, r, healthJSONType, code, d.encode(res, d.authorized(r)))
+		if always || wantsDetails(r) {
+			write(w, r, healthJSONType, code, d.encode(res, d.viewFor(r)))
 			return
 		}
 		writeJSON(w, r, code, plain[res.Status])

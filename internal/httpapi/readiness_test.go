@@ -24,7 +24,7 @@ import (
 const (
 	degradedBody  = `{"status":"degraded","message":"WhatsApp Contact Processor API is running with degraded dependencies"}`
 	unhealthyBody = `{"status":"unhealthy","message":"WhatsApp Contact Processor API is unhealthy"}`
-	token         = "s3cret-token"
+	token         = "s3cret-token-of-at-least-32-chars"
 	reason        = "dial tcp 10.0.0.7:5432: connection refused"
 )
 
@@ -204,6 +204,20 @@ func compileSchema(t *testing.T) *jsonschema.Schema {
 	return s
 }
 
+// callerKey stands for what the Lambda front attests (the request context's
+// IAM identity); tests put it on the request's context.
+type callerKey struct{}
+
+func trustedCaller(r *http.Request) (string, bool) {
+	p, ok := r.Context().Value(callerKey{}).(string)
+	return p, ok
+}
+
+// TestDetailView pins the detailed-view policy: anonymous callers see the
+// overall status, or with PublicChecks each check's name and status;
+// latencies, reasons, observations and the version only for a bearer token
+// holder or a caller the front vouches for. /health/details always answers
+// the detailed view under the same policy.
 func TestDetailView(t *testing.T) {
 	schema := compileSchema(t)
 	cs := []checks.Check{
@@ -212,104 +226,183 @@ func TestDetailView(t *testing.T) {
 	}
 	failing := []checks.Check{{Name: "db", Critical: true, Func: bad}}
 	withToken := httpapi.Config{Checks: cs, DetailsToken: token}
+	public := httpapi.Config{Checks: cs, DetailsToken: token, PublicChecks: true}
 	bearer := http.Header{"Authorization": {"Bearer " + token}}
+	const (
+		status = "status only"
+		names  = "names"
+		full   = "full"
+	)
 	tests := []struct {
 		name       string
 		cfg        httpapi.Config
 		target     string
 		header     http.Header
+		caller     string // vouched for by the front
 		wantStatus int
 		want       checks.Status
-		details    bool // version and real reasons shown
+		view       string
 	}{
 		{name: "verbose, no token configured", cfg: httpapi.Config{Checks: cs}, target: "/health?verbose",
-			header: bearer, wantStatus: 200, want: "warn"},
-		{name: "verbose, token configured, none sent", cfg: withToken, target: "/health?verbose", wantStatus: 200, want: "warn"},
+			header: bearer, wantStatus: 200, want: "warn", view: status},
+		{name: "verbose, token configured, none sent", cfg: withToken, target: "/health?verbose", wantStatus: 200, want: "warn", view: status},
 		{name: "verbose, wrong token", cfg: withToken, target: "/health?verbose=1",
-			header: http.Header{"Authorization": {"Bearer s3cret-tokeN"}}, wantStatus: 200, want: "warn"},
+			header: http.Header{"Authorization": {"Bearer " + strings.ToUpper(token)}}, wantStatus: 200, want: "warn", view: status},
 		{name: "verbose, token as basic", cfg: withToken, target: "/health?verbose",
-			header: http.Header{"Authorization": {"Basic " + token}}, wantStatus: 200, want: "warn"},
+			header: http.Header{"Authorization": {"Basic " + token}}, wantStatus: 200, want: "warn", view: status},
 		{name: "verbose, right token", cfg: withToken, target: "/health?verbose",
-			header: bearer, wantStatus: 200, want: "warn", details: true},
+			header: bearer, wantStatus: 200, want: "warn", view: full},
 		{name: "right token, lower-case scheme", cfg: withToken, target: "/health/ready?verbose",
-			header: http.Header{"Authorization": {"bearer " + token}}, wantStatus: 200, want: "warn", details: true},
+			header: http.Header{"Authorization": {"bearer " + token}}, wantStatus: 200, want: "warn", view: full},
 		{name: "Accept alone", cfg: withToken, target: "/health",
-			header: http.Header{"Accept": {"application/health+json"}}, wantStatus: 200, want: "warn"},
+			header: http.Header{"Accept": {"application/health+json"}}, wantStatus: 200, want: "warn", view: status},
 		{name: "Accept in a list", cfg: withToken, target: "/health",
-			header: http.Header{"Accept": {"application/json;q=0.9, application/health+json, */*"}}, wantStatus: 200, want: "warn"},
+			header: http.Header{"Accept": {"application/json;q=0.9, application/health+json, */*"}}, wantStatus: 200, want: "warn", view: status},
 		{name: "Accept split on commas by the front", cfg: withToken, target: "/health",
-			header: http.Header{"Accept": {"application/health+json", " */*"}}, wantStatus: 200, want: "warn"},
+			header: http.Header{"Accept": {"application/health+json", " */*"}}, wantStatus: 200, want: "warn", view: status},
 		{name: "critical failure", cfg: httpapi.Config{Checks: failing, DetailsToken: token}, target: "/health?verbose",
-			wantStatus: 503, want: "fail"},
+			wantStatus: 503, want: "fail", view: status},
 		{name: "critical failure with token", cfg: httpapi.Config{Checks: failing, DetailsToken: token}, target: "/health?verbose",
-			header: bearer, wantStatus: 503, want: "fail", details: true},
+			header: bearer, wantStatus: 503, want: "fail", view: full},
 		{name: "no checks", cfg: httpapi.Config{DetailsToken: token}, target: "/health?verbose",
-			header: bearer, wantStatus: 200, want: "pass", details: true},
+			header: bearer, wantStatus: 200, want: "pass", view: full},
+		{name: "public checks", cfg: public, target: "/health?verbose", wantStatus: 200, want: "warn", view: names},
+		{name: "public checks, Accept", cfg: public, target: "/health/ready",
+			header: http.Header{"Accept": {"application/health+json"}}, wantStatus: 200, want: "warn", view: names},
+		{name: "public checks, right token", cfg: public, target: "/health?verbose", header: bearer, wantStatus: 200, want: "warn", view: full},
+		{name: "public checks, critical failure", cfg: httpapi.Config{Checks: failing, PublicChecks: true}, target: "/health?verbose",
+			wantStatus: 503, want: "fail", view: names},
+		{name: "front vouches for the caller", cfg: httpapi.Config{Checks: cs}, target: "/health?verbose",
+			caller: "arn:aws:iam::123456789012:user/ops", wantStatus: 200, want: "warn", view: full},
+		{name: "caller's own header vouches for nothing", cfg: httpapi.Config{Checks: cs}, target: "/health?verbose",
+			header: http.Header{"X-Amzn-Principal": {"arn:aws:iam::123456789012:root"}}, wantStatus: 200, want: "warn", view: status},
+		{name: "details route, anonymous", cfg: withToken, target: "/health/details", wantStatus: 200, want: "warn", view: status},
+		{name: "details route, public checks", cfg: public, target: "/health/details", wantStatus: 200, want: "warn", view: names},
+		{name: "details route, token", cfg: withToken, target: "/health/details", header: bearer, wantStatus: 200, want: "warn", view: full},
+		{name: "details route, vouched for", cfg: httpapi.Config{Checks: failing}, target: "/health/details",
+			caller: "arn:aws:sts::123456789012:assumed-role/ops/me", wantStatus: 503, want: "fail", view: full},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			rec := serve(httpapi.NewServer(tc.cfg), "GET", tc.target, tc.header)
+			req := httptest.NewRequest("GET", tc.target, nil)
+			for k, vs := range tc.header {
+				req.Header[k] = vs
+			}
+			if tc.caller != "" {
+				req = req.WithContext(context.WithValue(req.Context(), callerKey{}, tc.caller))
+			}
+			rec := httptest.NewRecorder()
+			httpapi.NewServer(tc.cfg, httpapi.WithTrustedCaller(trustedCaller)).ServeHTTP(rec, req)
 			if rec.Code != tc.wantStatus {
 				t.Errorf("status = %d, want %d", rec.Code, tc.wantStatus)
 			}
 			if ct := rec.Header().Get("Content-Type"); ct != "application/health+json" {
 				t.Errorf("Content-Type = %q", ct)
 			}
-			var doc any
+			var doc map[string]any
 			if err := json.Unmarshal(rec.Body.Bytes(), &doc); err != nil {
 				t.Fatalf("%v: %s", err, rec.Body)
 			}
 			if err := schema.Validate(doc); err != nil {
 				t.Errorf("not application/health+json: %#v\n%s", err, rec.Body)
 			}
-			var got struct {
-				Status    checks.Status
-				Version   *string
-				ReleaseID *string `json:"releaseId"`
-				ServiceID string  `json:"serviceId"`
-				Checks    map[string][]struct {
-					Status checks.Status
-					Output *string
-				}
-			}
-			json.Unmarshal(rec.Body.Bytes(), &got)
-			if got.Status != tc.want || got.ServiceID != httpapi.DefaultServiceID {
-				t.Errorf("status %s serviceId %q, want %s %q", got.Status, got.ServiceID, tc.want, httpapi.DefaultServiceID)
-			}
 			body := rec.Body.String()
-			if tc.details {
-				if got.Version == nil || *got.Version != "dev" || got.ReleaseID == nil || *got.ReleaseID != "dev" {
-					t.Errorf("version/releaseId missing for an authorized caller: %s", body)
+			if doc["status"] != string(tc.want) || doc["serviceId"] != httpapi.DefaultServiceID {
+				t.Errorf("status %v serviceId %v, want %s %q", doc["status"], doc["serviceId"], tc.want, httpapi.DefaultServiceID)
+			}
+			checksDoc, _ := doc["checks"].(map[string]any)
+			switch tc.view {
+			case status:
+				if len(doc) != 3 || checksDoc != nil {
+					t.Errorf("anonymous caller sees more than the overall status: %s", body)
 				}
-			} else {
-				if strings.Contains(body, "version") || strings.Contains(body, "releaseId") ||
-					strings.Contains(body, "10.0.0.7") || strings.Contains(body, "refused") {
-					t.Errorf("details leaked to an unauthorized caller: %s", body)
+			case names:
+				if len(doc) != 4 || len(checksDoc) != len(tc.cfg.Checks) {
+					t.Errorf("want status, serviceId, description and %d checks: %s", len(tc.cfg.Checks), body)
+				}
+				for _, c := range tc.cfg.Checks {
+					e, _ := checksDoc[c.Name+":responseTime"].([]any)
+					if len(e) != 1 {
+						t.Fatalf("check %s missing: %s", c.Name, body)
+					}
+					entry := e[0].(map[string]any)
+					for k := range entry {
+						if k != "status" && k != "output" {
+							t.Errorf("check %s shows %s to an anonymous caller: %s", c.Name, k, body)
+						}
+					}
+					if entry["status"] == "fail" && entry["output"] != "reason withheld" {
+						t.Errorf("check %s: output %v, want reason withheld", c.Name, entry["output"])
+					}
+				}
+			case full:
+				if doc["version"] != "dev" || doc["releaseId"] != "dev" {
+					t.Errorf("version/releaseId missing for an authorised caller: %s", body)
+				}
+				if len(checksDoc) != len(tc.cfg.Checks) {
+					t.Errorf("%d checks listed, want %d: %s", len(checksDoc), len(tc.cfg.Checks), body)
+				}
+				for name, e := range checksDoc {
+					entry := e.([]any)[0].(map[string]any)
+					if _, ok := entry["observedValue"].(float64); !ok || entry["observedUnit"] != "ms" || entry["time"] == nil || entry["componentType"] != "component" {
+						t.Errorf("%s: latency, time or type missing: %v", name, entry)
+					}
+					switch {
+					case entry["status"] == "pass" && entry["output"] != nil:
+						t.Errorf("%s passed but has output %v", name, entry["output"])
+					case entry["status"] == "fail" && entry["output"] != reason:
+						t.Errorf("%s: output %v, want the reason", name, entry["output"])
+					}
 				}
 			}
-			for name, entries := range got.Checks {
-				e := entries[0]
-				switch {
-				case e.Status == "pass" && e.Output != nil:
-					t.Errorf("%s passed but has output %q", name, *e.Output)
-				case e.Status == "fail" && tc.details && (e.Output == nil || *e.Output != reason):
-					t.Errorf("%s: output %v, want the reason", name, e.Output)
-				case e.Status == "fail" && !tc.details && (e.Output == nil || *e.Output != "reason withheld"):
-					t.Errorf("%s: output %v, want reason withheld", name, e.Output)
-				}
-			}
-			if len(tc.cfg.Checks) != len(got.Checks) {
-				t.Errorf("%d checks listed, want %d", len(got.Checks), len(tc.cfg.Checks))
+			if tc.view != full && (strings.Contains(body, "version") || strings.Contains(body, "releaseId") ||
+				strings.Contains(body, "10.0.0.7") || strings.Contains(body, "refused") || strings.Contains(body, "observed")) {
+				t.Errorf("details leaked to an unauthorised caller: %s", body)
 			}
 		})
 	}
 }
 
+// An authorised caller sees what checks observed besides latency (a tls://
+// check's certificate days to expiry), and a warning's reason.
+func TestDetailViewShowsObservationsToAuthorisedCallers(t *testing.T) {
+	cert := func(ctx context.Context) error {
+		checks.Observe(ctx, checks.Observation{Measurement: "certificateExpiry", Value: 9, Unit: "d"})
+		return checks.Warn(errors.New("certificate expires in 9 days"))
+	}
+	srv := httpapi.NewServer(httpapi.Config{DetailsToken: token, PublicChecks: true,
+		Checks: []checks.Check{{Name: "api", Kind: "system", Critical: true, Func: cert}}})
+	for _, tc := range []struct {
+		header http.Header
+		want   string
+	}{
+		{http.Header{"Authorization": {"Bearer " + token}}, `"api:certificateExpiry":[{"componentType":"system","observedValue":9,"observedUnit":"d","status":"warn","time":`},
+		{nil, `"checks":{"api:responseTime":[{"status":"warn","output":"reason withheld"}]}`},
+	} {
+		rec := serve(srv, "GET", "/health/details", tc.header)
+		if rec.Code != 200 || !strings.Contains(rec.Body.String(), tc.want) {
+			t.Errorf("got %d %s\nwant it to contain %s", rec.Code, rec.Body, tc.want)
+		}
+		if err := compileSchema(t).Validate(decode(t, rec.Body.Bytes())); err != nil {
+			t.Errorf("not application/health+json: %v", err)
+		}
+	}
+}
+
+func decode(t *testing.T, b []byte) any {
+	t.Helper()
+	var doc any
+	if err := json.Unmarshal(b, &doc); err != nil {
+		t.Fatal(err)
+	}
+	return doc
+}
+
 func TestDetailViewExample(t *testing.T) {
-	rec := serve(httpapi.NewServer(httpapi.Config{Checks: []checks.Check{
+	rec := serve(httpapi.NewServer(httpapi.Config{DetailsToken: token, Checks: []checks.Check{
 		{Name: "db", Critical: true, Func: ok},
 		{Name: "crm", Func: bad},
-	}}), "GET", "/health?verbose", nil)
+	}}), "GET", "/health?verbose", http.Header{"Authorization": {"Bearer " + token}})
 	var doc map[string]any
 	json.Unmarshal(rec.Body.Bytes(), &doc)
 	crm := doc["checks"].(map[string]any)["crm:responseTime"].([]any)[0].(map[string]any)
@@ -339,7 +432,16 @@ func TestLoadConfig(t *testing.T) {
 		{name: "empty", env: nil},
 		{name: "full", env: map[string]string{
 			"HEALTH_CHECKS":       "db=tcp://db.internal:5432;crm=https://crm.example/health,noncritical,timeout=500ms",
-			"HEALTH_CHECK_BUDGET": "1s", "HEALTH_CACHE_TTL": "0", "HEALTH_DETAILS_TOKEN": "t", "HEALTH_SERVICE_ID": "x"}},
+			"HEALTH_CHECK_BUDGET": "1s", "HEALTH_CACHE_TTL": "0", "HEALTH_DETAILS_TOKEN": token, "HEALTH_SERVICE_ID": "x",
+			"HEALTH_PUBLIC_CHECKS": "true", "HEALTH_CERT_WARN_DAYS": "30", "CORS_ALLOWED_ORIGINS": "*"}},
+		{name: "short token", env: map[string]string{"HEALTH_DETAILS_TOKEN": "hunter2-but-31-characters-long!"},
+			wantErr: "HEALTH_DETAILS_TOKEN is shorter than 32 characters"},
+		{name: "bad public checks", env: map[string]string{"HEALTH_PUBLIC_CHECKS": "yes"}, wantErr: `HEALTH_PUBLIC_CHECKS "yes"`},
+		{name: "bad warn days", env: map[string]string{"HEALTH_CERT_WARN_DAYS": "-1"}, wantErr: `HEALTH_CERT_WARN_DAYS "-1"`},
+		{name: "bad origin", env: map[string]string{"CORS_ALLOWED_ORIGINS": "https://a.example,https://b.example/path"},
+			wantErr: `CORS_ALLOWED_ORIGINS entry 2: "https://b.example/path" is not an origin`},
+		{name: "origin with wildcard inside", env: map[string]string{"CORS_ALLOWED_ORIGINS": "https://a.*.example"},
+			wantErr: `CORS_ALLOWED_ORIGINS entry 1`},
 		{name: "bad entry", env: map[string]string{"HEALTH_CHECKS": "db=tcp://db.internal:5432;crm=ftp://crm"},
 			wantErr: `HEALTH_CHECKS entry 2 ("crm"): unsupported scheme "ftp"`},
 		{name: "bad budget", env: map[string]string{"HEALTH_CHECK_BUDGET": "fast"}, wantErr: `HEALTH_CHECK_BUDGET "fast"`},
@@ -363,6 +465,27 @@ func TestLoadConfig(t *testing.T) {
 			if err == nil || !strings.Contains(err.Error(), tc.wantErr) {
 				t.Errorf("err = %v, want one containing %q", err, tc.wantErr)
 			}
+			if err != nil && strings.Contains(err.Error(), "hunter2") {
+				t.Errorf("the error repeats the token: %v", err)
+			}
 		})
+	}
+}
+
+func TestObserverSeesEveryReadinessAnswer(t *testing.T) {
+	var runs, hits atomic.Int32
+	srv := httpapi.NewServer(httpapi.Config{Checks: []checks.Check{{Name: "db", Critical: true, Func: ok}}},
+		httpapi.WithObserver(func(_ checks.Result, cached bool) {
+			if cached {
+				hits.Add(1)
+			} else {
+				runs.Add(1)
+			}
+		}))
+	for _, path := range []string{"/health", "/health/ready", "/health/details", "/health/live"} {
+		serve(srv, "GET", path, nil)
+	}
+	if runs.Load() != 1 || hits.Load() != 2 {
+		t.Errorf("observer saw %d runs and %d cache hits, want 1 and 2 (liveness runs no check)", runs.Load(), hits.Load())
 	}
 }

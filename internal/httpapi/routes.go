@@ -8,13 +8,16 @@ import (
 
 // addRoutes maps the entire API surface.
 //
-//	/health        readiness: the checks decide (the seed answer when none)
-//	/health/ready  the same
-//	/health/live   liveness: the seed answer while the process answers
+//	/health          readiness: the checks decide (the seed answer when none)
+//	/health/ready    the same
+//	/health/details  readiness, always in the detailed view (the deployed
+//	                 template puts IAM authorization on it)
+//	/health/live     liveness: the seed answer while the process answers
 func addRoutes(rt routes, checker *checks.Checker, d details) {
-	ready := allowMethods(handleReady(checker, d), http.MethodGet, http.MethodHead)
+	ready := allowMethods(handleReady(checker, d, false), http.MethodGet, http.MethodHead)
 	rt["/health"] = ready
 	rt["/health/ready"] = ready
+	rt["/health/details"] = allowMethods(handleReady(checker, d, true), http.MethodGet, http.MethodHead)
 	rt["/health/live"] = allowMethods(handleLive(), http.MethodGet, http.MethodHead)
 }
 

@@ -18,6 +18,7 @@ import (
 //	entry   = name "=" target *( "," option )
 //	name    = 1*64( ALPHA / DIGIT / "-" / "_" / "." )   unique
 //	target  = "http://" … / "https://" … / "tcp://" host ":" port
+//	        / "tls://" host ":" port
 //	option  = "critical" / "noncritical" / "timeout=" duration
 //
 // Checks are critical unless marked noncritical; timeout is a Go duration
@@ -27,9 +28,14 @@ import (
 //
 //	db=tcp://db.internal:5432; crm=https://crm.example/health,noncritical,timeout=500ms
 //
+// See [HTTP], [TCP] and [TLS] for what each kind proves. When an https:// or
+// tls:// target is configured and [WithRootCAs] is not given, Parse loads the
+// system certificate pool, once: at start-up rather than in the first check.
+//
 // The error for a malformed entry names it by position and name; it does not
 // repeat the URL, which may carry credentials.
-func Parse(spec string) ([]checks.Check, error) {
+func Parse(spec string, opts ...Option) ([]checks.Check, error) {
+	conf := newConfig(opts)
 	var out []checks.Check
 	seen := map[string]bool{}
 	pos := 0
@@ -38,7 +44,7 @@ func Parse(spec string) ([]checks.Check, error) {
 			continue
 		}
 		pos++
-		c, err := parseEntry(raw)
+		c, err := conf.parseEntry(raw)
 		if err == nil && seen[c.Name] {
 			err = fmt.Errorf("duplicate name")
 		}
@@ -57,7 +63,7 @@ func Parse(spec string) ([]checks.Check, error) {
 	return out, nil
 }
 
-func parseEntry(raw string) (checks.Check, error) {
+func (conf *config) parseEntry(raw string) (checks.Check, error) {
 	name, rest, ok := strings.Cut(raw, "=")
 	if !ok {
 		return checks.Check{}, fmt.Errorf("want name=target[,options]")
@@ -69,7 +75,7 @@ func parseEntry(raw string) (checks.Check, error) {
 	parts := strings.Split(rest, ",")
 	c := checks.Check{Name: name, Critical: true}
 	var err error
-	if c.Func, err = target(strings.TrimSpace(parts[0])); err != nil {
+	if c.Func, err = conf.target(strings.TrimSpace(parts[0])); err != nil {
 		return checks.Check{}, err
 	}
 	var critSet bool
@@ -109,7 +115,7 @@ func validName(name string) error {
 	return nil
 }
 
-func target(s string) (func(ctx context.Context) error, error) {
+func (conf *config) target(s string) (func(ctx context.Context) error, error) {
 	u, err := url.Parse(s)
 	if err != nil {
 		return nil, fmt.Errorf("target is not a URL")
@@ -119,22 +125,25 @@ func target(s string) (func(ctx context.Context) error, error) {
 		if u.Host == "" {
 			return nil, fmt.Errorf("%s target has no host", u.Scheme)
 		}
-		return HTTP(s), nil
-	case "tcp":
-		if u.Path != "" || u.RawQuery != "" || u.User != nil || u.Fragment != "" {
-			return nil, fmt.Errorf("tcp target must be tcp://host:port")
+		return conf.http(s), nil
+	case "tcp", "tls":
+		if u.Path != "" || u.RawQuery != "" || u.User != nil || u.Fragment != "" || u.Opaque != "" {
+			return nil, fmt.Errorf("%s target must be %[1]s://host:port", u.Scheme)
 		}
 		host, port, err := net.SplitHostPort(u.Host)
 		if err != nil || host == "" {
-			return nil, fmt.Errorf("tcp target must be tcp://host:port")
+			return nil, fmt.Errorf("%s target must be %[1]s://host:port", u.Scheme)
 		}
 		if n, err := strconv.Atoi(port); err != nil || n < 1 || n > 65535 {
-			return nil, fmt.Errorf("tcp port %q is not 1-65535", port)
+			return nil, fmt.Errorf("%s port %q is not 1-65535", u.Scheme, port)
 		}
-		return TCP(u.Host), nil
+		if u.Scheme == "tls" {
+			return conf.tls(u.Host), nil
+		}
+		return conf.tcp(u.Host), nil
 	case "":
-		return nil, fmt.Errorf("target has no scheme (want http://, https:// or tcp://)")
+		return nil, fmt.Errorf("target has no scheme (want http://, https://, tcp:// or tls://)")
 	default:
-		return nil, fmt.Errorf("unsupported scheme %q (want http, https or tcp)", u.Scheme)
+		return nil, fmt.Errorf("unsupported scheme %q (want http, https, tcp or tls)", u.Scheme)
 	}
 }

@@ -1,0 +1,6 @@
+package emf
+
+import "time"
+
+// SetNow fixes the clock for golden lines.
+func (e *Emitter) SetNow(now func() time.Time) { e.now = now }
