@@ -70,12 +70,12 @@ func Run(ctx context.Context, opts Options, newFn NewFunc) error {
 	if err != nil {
 		return err
 	}
+	if len(fn.Routes) == 0 {
+		return fmt.Errorf("%s has no Api events: nothing to mount", fn.LogicalID)
+	}
 	h, err := newFn(func(k string) string { return env[k] })
 	if err != nil {
 		return err
-	}
-	if len(fn.Routes) == 0 {
-		return fmt.Errorf("%s has no Api events: nothing to mount", fn.LogicalID)
 	}
 
 	ln, err := net.Listen("tcp", opts.Addr)
