@@ -88,7 +88,10 @@ func (r *resolver) resolve(v any) (any, error) {
 	case map[string]any:
 		if len(v) == 1 {
 			for k, arg := range v {
-				if k == "Ref" || k == "Condition" || strings.HasPrefix(k, "Fn::") {
+				_, named := arg.(string)
+				// A lone "Condition" key is an intrinsic only with a name: an
+				// IAM statement's Condition block is an object.
+				if k == "Ref" || (k == "Condition" && named) || strings.HasPrefix(k, "Fn::") {
 					return r.intrinsic(k, arg)
 				}
 			}

@@ -229,3 +229,66 @@ func TestOnlyFunction(t *testing.T) {
 		t.Errorf("OnlyFunction with two functions: %v, want an error naming both", err)
 	}
 }
+
+// One environment variable per case, resolved in a small template.
+func TestIntrinsics(t *testing.T) {
+	const head = `
+Parameters:
+  P: {Type: String, Default: "a,b"}
+  N: {Type: Number, Default: 3}
+Conditions:
+  Yes: !Equals [x, x]
+  No: !Not [!Condition Yes]
+  Either: !Or [!Condition No, !Condition Yes]
+  Loop: !Condition Loop2
+  Loop2: !Condition Loop
+Resources:
+  Fn:
+    Type: AWS::Serverless::Function
+    Properties:
+      Environment:
+        Variables:
+          V: `
+	tests := []struct {
+		expr, want, err string
+	}{
+		{expr: `!Split [",", !Ref P]`, want: ""}, // a list: "" as in SAM CLI
+		{expr: `!Select [1, !Split [",", !Ref P]]`, want: "b"},
+		{expr: `!Join ["-", [!Ref N, "x", true]]`, want: "3-x-true"},
+		{expr: `!Base64 hi`, want: "aGk="},
+		{expr: `!If [Either, y, n]`, want: "y"},
+		{expr: `!If [No, y, n]`, want: "n"},
+		{expr: `!Sub "${P}-${N}-${Fn.Arn}"`, want: "a,b-3-arn:aws:lambda:us-east-1:123456789012:function:Fn"},
+		{expr: `!Sub "${Fn}"`, want: "Fn"},
+		{expr: `!GetAtt Fn.Version`, want: ""}, // not knowable locally
+		{expr: `!GetAZs ""`, want: ""},
+		{expr: `{"Fn::Sub": "${P"}`, err: "unterminated"},
+		{expr: `!Select [5, [a]]`, err: "Fn::Select"},
+		{expr: `!FindInMap [M, a, b]`, err: "Fn::FindInMap"},
+		{expr: `!If [Loop, a, b]`, err: "refers to itself"},
+		{expr: `!If [Nope, a, b]`, err: "not defined"},
+		{expr: `!Not [x]`, err: "not a condition"},
+		{expr: `!Join [",", x]`, err: "Fn::Join"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.expr, func(t *testing.T) {
+			tmpl, err := samlocal.Parse([]byte(head+tc.expr+"\n"), nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			fn, err := tmpl.Function("Fn")
+			if tc.err != "" {
+				if err == nil || !strings.Contains(err.Error(), tc.err) {
+					t.Errorf("err = %v, want %q", err, tc.err)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got, ok := fn.Variables["V"]; !ok || got != tc.want {
+				t.Errorf("V = %q (set: %v), want %q", got, ok, tc.want)
+			}
+		})
+	}
+}
