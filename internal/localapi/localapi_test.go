@@ -243,6 +243,8 @@ func TestRequests(t *testing.T) {
 				want(t, ev, "body", `{"a":1}`)
 				want(t, ev, "isBase64Encoded", false)
 			}},
+		{name: "AWS_IAM route answers without a signature, as in SAM CLI", method: "GET", target: "/private/7", status: 200, invoked: true,
+			event: func(t *testing.T, ev event) { want(t, ev, "resource", "/private/{id}") }},
 		{name: "literal segment beats a parameter", method: "POST", target: "/echo/fixed", status: 200, invoked: true,
 			event: func(t *testing.T, ev event) {
 				want(t, ev, "resource", "/echo/fixed")
@@ -361,6 +363,8 @@ func TestRunPrintsMountedRoutes(t *testing.T) {
 		"Mounting Fn at http://" + host + "/error [GET]",
 		"Mounting Fn at http://" + host + "/files/{path+} [GET]",
 		"Mounting Fn at http://" + host + "/panic [GET]",
+		"Mounting Fn at http://" + host + "/private/{id} [GET]",
+		"  /private/{id}: AWS_IAM authorization is not checked locally (SAM CLI does not check it either)",
 		"Mounting Fn at http://" + host + "/slow [GET]",
 	}
 	if got := strings.Split(strings.TrimSpace(l.stdout.String()), "\n"); !reflect.DeepEqual(got, wantLines) {
