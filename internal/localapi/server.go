@@ -37,6 +37,7 @@ var (
 	missingTokenBody = []byte(`{"message":"Missing Authentication Token"}`)
 	badGatewayBody   = []byte(`{"message":"Internal server error"}`)
 	tooLargeBody     = []byte(`{"message":"Request Too Long"}`)
+	badRequestBody   = []byte(`{"message":"Bad Request"}`)
 )
 
 // server answers HTTP requests as API Gateway's REST API in front of one
@@ -70,8 +71,11 @@ func (s *server) serve(w http.ResponseWriter, r *http.Request) (status int, requ
 	}
 
 	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, MaxBodyBytes))
-	if err != nil {
+	if tooLarge := (*http.MaxBytesError)(nil); errors.As(err, &tooLarge) {
 		return writeGatewayError(w, http.StatusRequestEntityTooLarge, tooLargeBody), ""
+	} else if err != nil {
+		// The client went away or sent a broken body: nobody reads an answer.
+		return writeGatewayError(w, http.StatusBadRequest, badRequestBody), ""
 	}
 	id := newRequestID()
 	ev, err := EventFromRequest(r, body, id, t)
