@@ -53,10 +53,13 @@ type server struct {
 func (s *server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	start := time.Now()
 	status, id := s.serve(w, r)
-	s.logger.InfoContext(r.Context(), "request",
-		slog.String("method", r.Method), slog.String("path", r.URL.Path),
-		slog.Int("status", status), slog.Duration("duration", time.Since(start)),
-		slog.String("request_id", id))
+	// "local api", not "request": the function logs its own request line.
+	attrs := []slog.Attr{slog.String("method", r.Method), slog.String("path", r.URL.Path), slog.Int("status", status),
+		slog.Float64("duration_ms", float64(time.Since(start).Microseconds())/1000)}
+	if id != "" {
+		attrs = append(attrs, slog.String("request_id", id))
+	}
+	s.logger.LogAttrs(r.Context(), slog.LevelInfo, "local api", attrs...)
 }
 
 func (s *server) serve(w http.ResponseWriter, r *http.Request) (status int, requestID string) {
