@@ -540,3 +540,27 @@ func TestEventFromRequestHeaders(t *testing.T) {
 		t.Errorf("empty body: %v %v, want null and false", ev.Body, ev.IsBase64Encoded)
 	}
 }
+
+func TestRunLogsEachRequest(t *testing.T) {
+	var logs syncbuf.Buffer
+	l := startRun(t, localapi.Options{Template: "testdata/api.yaml", Function: "Fn", Logger: slog.New(slog.NewJSONHandler(&logs, nil))}, fixed(&testFunction{}))
+	do(t, "GET", l.base+"/nope", nil, nil)
+	do(t, "GET", l.base+"/answer/no-status", nil, nil)
+	if err := l.stop(); err != nil {
+		t.Fatal(err)
+	}
+	var lines []map[string]any
+	for _, line := range strings.Split(strings.TrimSpace(logs.String()), "\n") {
+		var m map[string]any
+		if err := json.Unmarshal([]byte(line), &m); err != nil {
+			t.Fatalf("%v: %q", err, line)
+		}
+		if m["msg"] == "local api" {
+			lines = append(lines, m)
+		}
+	}
+	if len(lines) != 2 || lines[0]["status"] != 403.0 || lines[0]["path"] != "/nope" || lines[0]["request_id"] != nil ||
+		lines[1]["status"] != 200.0 || lines[1]["request_id"] == nil {
+		t.Errorf("request lines: %v", lines)
+	}
+}
