@@ -24,7 +24,8 @@ func Decode(data []byte) (map[string]any, error) {
 	if len(doc.Content) == 0 {
 		return nil, fmt.Errorf("cfnyaml: empty document")
 	}
-	v, err := convert(doc.Content[0])
+	c := &converter{expanding: map[*yaml.Node]bool{}, budget: maxNodes}
+	v, err := c.convert(doc.Content[0])
 	if err != nil {
 		return nil, err
 	}
@@ -35,14 +36,29 @@ func Decode(data []byte) (map[string]any, error) {
 	return m, nil
 }
 
-func convert(n *yaml.Node) (any, error) {
+// maxNodes bounds the tree an alias-heavy document expands to: a template
+// is a few thousand nodes, a "billion laughs" document is billions.
+const maxNodes = 1 << 20
+
+// converter turns a node tree into values. Aliases are expanded, so it
+// refuses an alias inside its own anchor (an endless tree) and stops past
+// maxNodes.
+type converter struct {
+	expanding map[*yaml.Node]bool
+	budget    int
+}
+
+func (c *converter) convert(n *yaml.Node) (any, error) {
+	if c.budget--; c.budget < 0 {
+		return nil, fmt.Errorf("cfnyaml: line %d: document expands to more than %d nodes (aliases)", n.Line, maxNodes)
+	}
 	if fn, ok := intrinsic(n.Tag); ok {
 		plain := *n
 		plain.Tag = "" // decode the tagged node as untagged, then wrap it
 		if n.Kind == yaml.ScalarNode {
 			plain.Tag = "!!str"
 		}
-		v, err := convert(&plain)
+		v, err := c.convert(&plain)
 		if err != nil {
 			return nil, err
 		}
@@ -55,12 +71,17 @@ func convert(n *yaml.Node) (any, error) {
 	}
 	switch n.Kind {
 	case yaml.AliasNode:
-		return convert(n.Alias)
+		if c.expanding[n.Alias] {
+			return nil, fmt.Errorf("cfnyaml: line %d: alias *%s refers to itself", n.Line, n.Value)
+		}
+		c.expanding[n.Alias] = true
+		defer delete(c.expanding, n.Alias)
+		return c.convert(n.Alias)
 	case yaml.MappingNode:
 		m := make(map[string]any, len(n.Content)/2)
 		for i := 0; i+1 < len(n.Content); i += 2 {
 			k := n.Content[i].Value
-			v, err := convert(n.Content[i+1])
+			v, err := c.convert(n.Content[i+1])
 			if err != nil {
 				return nil, err
 			}
@@ -69,8 +90,8 @@ func convert(n *yaml.Node) (any, error) {
 		return m, nil
 	case yaml.SequenceNode:
 		s := make([]any, 0, len(n.Content))
-		for _, c := range n.Content {
-			v, err := convert(c)
+		for _, child := range n.Content {
+			v, err := c.convert(child)
 			if err != nil {
 				return nil, err
 			}

@@ -3,6 +3,7 @@ package cfnyaml_test
 import (
 	"os"
 	"reflect"
+	"strings"
 	"testing"
 
 	"github.com/whatsapp-contact-processor/health/internal/cfnyaml"
@@ -61,5 +62,34 @@ func TestDecodeProjectTemplate(t *testing.T) {
 	fn, _ := res["HealthFunction"].(map[string]any)
 	if fn["Type"] != "AWS::Serverless::Function" {
 		t.Fatalf("HealthFunction: got %#v", fn["Type"])
+	}
+}
+
+// Aliases are expanded: one inside its own anchor would be an endless tree,
+// and nested ones can multiply a small document past any memory.
+func TestDecodeHostileAliases(t *testing.T) {
+	laughs := "a: &a [x,x,x,x,x,x,x,x,x,x]\n"
+	prev := "a"
+	for _, name := range []string{"b", "c", "d", "e", "f", "g", "h"} {
+		laughs += name + ": &" + name + " [" + strings.Repeat("*"+prev+",", 9) + "*" + prev + "]\n"
+		prev = name
+	}
+	tests := []struct{ name, yaml, want string }{
+		{"alias inside its anchor", "a: &a {b: *a}\n", "refers to itself"},
+		{"alias inside its anchor, deeper", "a: &a [1, {b: [*a]}]\n", "refers to itself"},
+		{"billion laughs", laughs, "more than"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			_, err := cfnyaml.Decode([]byte(tc.yaml))
+			if err == nil || !strings.Contains(err.Error(), tc.want) {
+				t.Errorf("err = %v, want %q", err, tc.want)
+			}
+		})
+	}
+	// An anchor used twice, side by side, is fine.
+	got, err := cfnyaml.Decode([]byte("a: &a {x: 1}\nb: [*a, *a]\n"))
+	if err != nil || !reflect.DeepEqual(got["b"], []any{map[string]any{"x": 1}, map[string]any{"x": 1}}) {
+		t.Errorf("repeated alias: %v, %v", got["b"], err)
 	}
 }

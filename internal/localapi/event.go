@@ -4,73 +4,248 @@ import (
 	"crypto/rand"
 	"encoding/base64"
 	"encoding/hex"
+	"errors"
+	"mime"
 	"net"
 	"net/http"
+	"net/url"
+	"slices"
 	"strings"
 	"time"
 	"unicode/utf8"
-
-	"github.com/aws/aws-lambda-go/events"
 )
 
-// Stage is the stage name local events carry. As with `sam local start-api`,
-// the path never includes it.
-const Stage = "local"
+// Values SAM CLI puts in every REST API event (samcli/local/events/api_event.py).
+const (
+	AccountID  = "123456789012"
+	APIID      = "1234567890"
+	ResourceID = "123456"
+	// UserAgent is requestContext.identity.userAgent: SAM CLI sends this
+	// placeholder, not the request's User-Agent (which is in the headers).
+	UserAgent = "Custom User Agent String"
+)
 
-// EventFromRequest builds the REST API (payload 1.0) event API Gateway would
-// send for r with the given body, filling both the single- and multi-value
-// header and query maps as API Gateway does.
-func EventFromRequest(r *http.Request, body []byte, requestID string) events.APIGatewayProxyRequest {
+// Event is a REST API (payload 1.0) proxy event with the exact keys and
+// nulls SAM CLI's start-api sends: absent maps and an empty body are null,
+// isBase64Encoded is always present.
+type Event struct {
+	Body                            *string             `json:"body"`
+	Headers                         map[string]string   `json:"headers"`
+	HTTPMethod                      string              `json:"httpMethod"`
+	IsBase64Encoded                 bool                `json:"isBase64Encoded"`
+	MultiValueHeaders               map[string][]string `json:"multiValueHeaders"`
+	MultiValueQueryStringParameters map[string][]string `json:"multiValueQueryStringParameters"`
+	Path                            string              `json:"path"`
+	PathParameters                  map[string]string   `json:"pathParameters"`
+	QueryStringParameters           map[string]string   `json:"queryStringParameters"`
+	RequestContext                  RequestContext      `json:"requestContext"`
+	Resource                        string              `json:"resource"`
+	StageVariables                  map[string]string   `json:"stageVariables"`
+}
+
+// RequestContext is the event's requestContext as SAM CLI fills it.
+type RequestContext struct {
+	AccountID         string   `json:"accountId"`
+	APIID             string   `json:"apiId"`
+	DomainName        string   `json:"domainName"`
+	ExtendedRequestID *string  `json:"extendedRequestId"`
+	HTTPMethod        string   `json:"httpMethod"`
+	Identity          Identity `json:"identity"`
+	// Path is the route's template path, as SAM CLI sets it; API Gateway
+	// sets the request path with the stage (/Prod/health).
+	Path             string `json:"path"`
+	Protocol         string `json:"protocol"`
+	RequestID        string `json:"requestId"`
+	RequestTime      string `json:"requestTime"`
+	RequestTimeEpoch int64  `json:"requestTimeEpoch"`
+	ResourceID       string `json:"resourceId"`
+	ResourcePath     string `json:"resourcePath"`
+	Stage            string `json:"stage"`
+}
+
+// Identity is requestContext.identity: only the source IP is known locally.
+type Identity struct {
+	AccountID                     *string `json:"accountId"`
+	APIKey                        *string `json:"apiKey"`
+	Caller                        *string `json:"caller"`
+	CognitoAuthenticationProvider *string `json:"cognitoAuthenticationProvider"`
+	CognitoAuthenticationType     *string `json:"cognitoAuthenticationType"`
+	CognitoIdentityPoolID         *string `json:"cognitoIdentityPoolId"`
+	SourceIP                      string  `json:"sourceIp"`
+	User                          *string `json:"user"`
+	UserAgent                     string  `json:"userAgent"`
+	UserArn                       *string `json:"userArn"`
+}
+
+// Target is what an event needs to know of the route a request matched.
+type Target struct {
+	Resource         string            // the template's path pattern: /health, /items/{id}
+	PathParameters   map[string]string // nil when the pattern has none
+	Stage            string            // the REST API's StageName
+	StageVariables   map[string]string
+	BinaryMediaTypes []string // request bodies of these types are sent base64-encoded
+	Port             string   // X-Forwarded-Port: the port local mode listens on
+}
+
+// ErrBodyNotText is returned for a request body that is not UTF-8 and whose
+// Content-Type is not among the API's binary media types: SAM CLI answers
+// such a request with a 502 without invoking the function.
+var ErrBodyNotText = errors.New("request body is not UTF-8 and its Content-Type is not a binary media type")
+
+// EventFromRequest builds the REST API event SAM CLI's start-api builds for
+// r with the given body: headers keep every value in multiValueHeaders and
+// the last in headers (as API Gateway does), X-Forwarded-Proto/-Port are
+// set, the query string is split as Python's parse_qsl splits it (only on
+// &, malformed % escapes and ; kept as sent), and the body is base64-encoded
+// when its Content-Type is one of the API's binary media types.
+func EventFromRequest(r *http.Request, body []byte, requestID string, t Target) (*Event, error) {
 	now := time.Now().UTC()
-	ev := events.APIGatewayProxyRequest{
-		Resource:   r.URL.Path,
-		Path:       r.URL.Path,
-		HTTPMethod: r.Method,
-		RequestContext: events.APIGatewayProxyRequestContext{
-			Stage:            Stage,
-			RequestID:        requestID,
-			ResourcePath:     r.URL.Path,
-			Path:             r.URL.Path,
-			HTTPMethod:       r.Method,
+	ev := &Event{
+		HTTPMethod:     r.Method,
+		Path:           r.URL.Path,
+		Resource:       t.Resource,
+		PathParameters: t.PathParameters,
+		RequestContext: RequestContext{
+			AccountID:        AccountID,
+			APIID:            APIID,
 			DomainName:       r.Host,
+			HTTPMethod:       r.Method,
+			Identity:         Identity{SourceIP: sourceIP(r.RemoteAddr), UserAgent: UserAgent},
+			Path:             t.Resource,
 			Protocol:         r.Proto,
-			RequestTime:      now.Format("02/Jan/2006:15:04:05 -0700"),
+			RequestID:        requestID,
+			RequestTime:      now.Format("02/Jan/2006:15:04:05 +0000"),
 			RequestTimeEpoch: now.UnixMilli(),
-			Identity: events.APIGatewayRequestIdentity{
-				SourceIP:  sourceIP(r.RemoteAddr),
-				UserAgent: r.UserAgent(),
-			},
+			ResourceID:       ResourceID,
+			ResourcePath:     t.Resource,
+			Stage:            t.Stage,
 		},
 	}
-	if len(r.Header) > 0 || r.Host != "" {
-		ev.Headers = make(map[string]string, len(r.Header)+1)
-		ev.MultiValueHeaders = make(map[string][]string, len(r.Header)+1)
-		for k, v := range r.Header {
-			ev.Headers[k] = v[len(v)-1] // API Gateway keeps the last value
-			ev.MultiValueHeaders[k] = v
-		}
-		// net/http moves Host out of the header map; API Gateway keeps it.
-		if r.Host != "" {
-			ev.Headers["Host"] = r.Host
-			ev.MultiValueHeaders["Host"] = []string{r.Host}
+	if len(t.StageVariables) > 0 {
+		ev.StageVariables = t.StageVariables
+	}
+
+	ev.Headers = make(map[string]string, len(r.Header)+3)
+	ev.MultiValueHeaders = make(map[string][]string, len(r.Header)+3)
+	for k, v := range r.Header {
+		ev.Headers[k] = v[len(v)-1]
+		ev.MultiValueHeaders[k] = v
+	}
+	// net/http moves Host out of the header map; the event keeps it.
+	if r.Host != "" {
+		ev.Headers["Host"] = r.Host
+		ev.MultiValueHeaders["Host"] = []string{r.Host}
+	}
+	ev.Headers["X-Forwarded-Proto"] = "http"
+	ev.MultiValueHeaders["X-Forwarded-Proto"] = []string{"http"}
+	ev.Headers["X-Forwarded-Port"] = t.Port
+	ev.MultiValueHeaders["X-Forwarded-Port"] = []string{t.Port}
+
+	if pairs := parseQuery(r.URL.RawQuery); len(pairs) > 0 {
+		ev.QueryStringParameters = make(map[string]string, len(pairs))
+		ev.MultiValueQueryStringParameters = make(map[string][]string, len(pairs))
+		for _, p := range pairs {
+			ev.QueryStringParameters[p[0]] = p[1]
+			ev.MultiValueQueryStringParameters[p[0]] = append(ev.MultiValueQueryStringParameters[p[0]], p[1])
 		}
 	}
-	if q := r.URL.Query(); len(q) > 0 {
-		ev.QueryStringParameters = make(map[string]string, len(q))
-		ev.MultiValueQueryStringParameters = q
-		for k, v := range q {
-			ev.QueryStringParameters[k] = v[len(v)-1]
+
+	if isBinary(t.BinaryMediaTypes, r.Header.Get("Content-Type")) {
+		ev.IsBase64Encoded = true
+		if len(body) > 0 {
+			s := base64.StdEncoding.EncodeToString(body)
+			ev.Body = &s
+		}
+	} else if len(body) > 0 {
+		if !utf8.Valid(body) {
+			return nil, ErrBodyNotText
+		}
+		s := string(body)
+		ev.Body = &s
+	}
+	return ev, nil
+}
+
+// isBinary says whether a request body goes base64-encoded: its media type
+// is one of the API's binary media types, or they include */*.
+func isBinary(types []string, contentType string) bool {
+	if slices.Contains(types, "*/*") {
+		return true
+	}
+	mt, _, err := mime.ParseMediaType(contentType)
+	if err != nil {
+		mt = strings.ToLower(strings.TrimSpace(strings.Split(contentType, ";")[0]))
+	}
+	return mt != "" && slices.Contains(types, mt)
+}
+
+// parseQuery splits a raw query as Python's urllib.parse.parse_qsl does
+// with keep_blank_values (what Flask's request.args uses): pairs separated
+// by & only, empty pairs skipped, + as space, valid %XX escapes decoded and
+// anything else kept as sent.
+func parseQuery(raw string) [][2]string {
+	if raw == "" {
+		return nil
+	}
+	var out [][2]string
+	for _, kv := range strings.Split(raw, "&") {
+		if kv == "" {
+			continue
+		}
+		k, v, _ := strings.Cut(kv, "=")
+		out = append(out, [2]string{unescapeLenient(k), unescapeLenient(v)})
+	}
+	return out
+}
+
+// unescapeLenient decodes + and valid %XX escapes, leaves malformed ones as
+// they are, and re-escapes decoded bytes that are not UTF-8 (%FF), as
+// Werkzeug's url_quote error handler does.
+func unescapeLenient(s string) string {
+	if !strings.ContainsAny(s, "%+") {
+		return s
+	}
+	b := make([]byte, 0, len(s))
+	for i := 0; i < len(s); i++ {
+		switch c := s[i]; {
+		case c == '+':
+			b = append(b, ' ')
+		case c == '%' && i+2 < len(s) && isHex(s[i+1]) && isHex(s[i+2]):
+			b = append(b, unhex(s[i+1])<<4|unhex(s[i+2]))
+			i += 2
+		default:
+			b = append(b, c)
 		}
 	}
-	if len(body) > 0 {
-		if utf8.Valid(body) {
-			ev.Body = string(body)
-		} else {
-			ev.Body = base64.StdEncoding.EncodeToString(body)
-			ev.IsBase64Encoded = true
-		}
+	if utf8.Valid(b) {
+		return string(b)
 	}
-	return ev
+	var out strings.Builder
+	for len(b) > 0 {
+		r, size := utf8.DecodeRune(b)
+		if r == utf8.RuneError && size <= 1 {
+			out.WriteString(url.QueryEscape(string(b[:1])))
+			b = b[1:]
+			continue
+		}
+		out.Write(b[:size])
+		b = b[size:]
+	}
+	return out.String()
+}
+
+func isHex(c byte) bool {
+	return '0' <= c && c <= '9' || 'a' <= c && c <= 'f' || 'A' <= c && c <= 'F'
+}
+
+func unhex(c byte) byte {
+	switch {
+	case '0' <= c && c <= '9':
+		return c - '0'
+	case 'a' <= c && c <= 'f':
+		return c - 'a' + 10
+	}
+	return c - 'A' + 10
 }
 
 func sourceIP(remoteAddr string) string {
@@ -80,7 +255,9 @@ func sourceIP(remoteAddr string) string {
 	return remoteAddr
 }
 
-// newRequestID returns a random UUIDv4-shaped id, like Lambda's.
+// newRequestID returns a random UUIDv4-shaped id, like Lambda's. (SAM CLI
+// computes its default once, so every one of its events carries the same
+// id; local mode gives each request its own.)
 func newRequestID() string {
 	var b [16]byte
 	_, _ = rand.Read(b[:])

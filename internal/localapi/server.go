@@ -2,7 +2,6 @@ package localapi
 
 import (
 	"context"
-	"encoding/base64"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -10,122 +9,193 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"strconv"
 	"time"
 
-	"github.com/aws/aws-lambda-go/events"
 	"github.com/aws/aws-lambda-go/lambda"
 	"github.com/aws/aws-lambda-go/lambdacontext"
 )
 
 const (
-	// MaxBodyBytes is Lambda's synchronous invocation payload limit; API
-	// Gateway refuses larger requests before they reach a function.
+	// MaxBodyBytes is Lambda's synchronous invocation payload limit; a
+	// larger request could never reach the function.
 	MaxBodyBytes = 6 << 20
 
-	// InvokeTimeout bounds one invocation as the function's Timeout
-	// (template.yaml: 2 s) does in AWS, so an overrun shows locally too.
+	// InvokeTimeout bounds one invocation served by the deprecated
+	// [NewHandler]; [Run] uses the template's Timeout instead.
 	InvokeTimeout = 2 * time.Second
+
+	// Stage is the stage name events from the deprecated [NewHandler] carry.
+	Stage = "local"
 
 	shutdownGrace = 5 * time.Second
 )
 
-// API Gateway's own answers when it cannot get a usable one from the function.
+// API Gateway's own answers, sent without invoking the function or in
+// place of an answer it could not use.
 var (
-	badGatewayBody      = []byte(`{"message":"Internal server error"}`)
-	tooLargeBody        = []byte(`{"message":"Request Too Long"}`)
-	gatewayTimeoutBody  = []byte(`{"message":"Endpoint request timed out"}`)
-	gatewayErrorHeaders = http.Header{"Content-Type": {"application/json"}}
+	missingTokenBody = []byte(`{"message":"Missing Authentication Token"}`)
+	badGatewayBody   = []byte(`{"message":"Internal server error"}`)
+	tooLargeBody     = []byte(`{"message":"Request Too Long"}`)
+	badRequestBody   = []byte(`{"message":"Bad Request"}`)
 )
 
-// NewHandler returns an http.Handler that invokes fn once per request with a
-// REST API proxy event, as API Gateway would.
-func NewHandler(fn lambda.Handler, logger *slog.Logger) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, MaxBodyBytes))
-		if err != nil {
-			writeGatewayError(w, http.StatusRequestEntityTooLarge, tooLargeBody)
-			return
-		}
-		id := newRequestID()
-		payload, err := json.Marshal(EventFromRequest(r, body, id))
-		if err != nil {
-			writeGatewayError(w, http.StatusBadGateway, badGatewayBody)
-			return
-		}
-
-		ctx, cancel := context.WithTimeout(r.Context(), InvokeTimeout)
-		defer cancel()
-		ctx = lambdacontext.NewContext(ctx, &lambdacontext.LambdaContext{
-			AwsRequestID:       id,
-			InvokedFunctionArn: "arn:aws:lambda:local:000000000000:function:local",
-		})
-
-		out, err := fn.Invoke(ctx, payload)
-		switch {
-		case errors.Is(ctx.Err(), context.DeadlineExceeded):
-			logger.WarnContext(ctx, "invocation timed out", slog.String("request_id", id))
-			writeGatewayError(w, http.StatusGatewayTimeout, gatewayTimeoutBody)
-			return
-		case err != nil:
-			logger.WarnContext(ctx, "invocation failed", slog.String("request_id", id), slog.String("error", err.Error()))
-			writeGatewayError(w, http.StatusBadGateway, badGatewayBody)
-			return
-		}
-		if err := writeProxyResponse(w, out); err != nil {
-			logger.WarnContext(ctx, "malformed function response", slog.String("request_id", id), slog.String("error", err.Error()))
-			writeGatewayError(w, http.StatusBadGateway, badGatewayBody)
-		}
-	})
+// server answers HTTP requests as API Gateway's REST API in front of one
+// function would.
+type server struct {
+	fn      lambda.Handler
+	router  *router // nil: every method and path reaches the function
+	timeout time.Duration
+	arn     string
+	logger  *slog.Logger
 }
 
-// writeProxyResponse writes a REST API proxy response as API Gateway would.
-func writeProxyResponse(w http.ResponseWriter, out []byte) error {
-	var resp events.APIGatewayProxyResponse
-	if err := json.Unmarshal(out, &resp); err != nil {
-		return err
+func (s *server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	start := time.Now()
+	status, id := s.serve(w, r)
+	// "local api", not "request": the function logs its own request line.
+	attrs := []slog.Attr{slog.String("method", r.Method), slog.String("path", r.URL.Path), slog.Int("status", status),
+		slog.Float64("duration_ms", float64(time.Since(start).Microseconds())/1000)}
+	if id != "" {
+		attrs = append(attrs, slog.String("request_id", id))
 	}
-	if resp.StatusCode < 100 || resp.StatusCode > 599 {
-		return fmt.Errorf("status code %d", resp.StatusCode)
-	}
-	body := []byte(resp.Body)
-	if resp.IsBase64Encoded {
-		var err error
-		if body, err = base64.StdEncoding.DecodeString(resp.Body); err != nil {
-			return err
+	s.logger.LogAttrs(r.Context(), slog.LevelInfo, "local api", attrs...)
+}
+
+func (s *server) serve(w http.ResponseWriter, r *http.Request) (status int, requestID string) {
+	t := Target{Resource: r.URL.Path, Stage: Stage, Port: localPort(r)}
+	if s.router != nil {
+		route, params, ok := s.router.match(r.Method, r.URL.Path)
+		if !ok {
+			return writeGatewayError(w, http.StatusForbidden, missingTokenBody), ""
 		}
+		t.Resource, t.PathParameters = route.Path, params
+		t.Stage, t.StageVariables, t.BinaryMediaTypes = route.API.Stage, route.API.StageVariables, route.API.BinaryMediaTypes
+	}
+
+	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, MaxBodyBytes))
+	if tooLarge := (*http.MaxBytesError)(nil); errors.As(err, &tooLarge) {
+		return writeGatewayError(w, http.StatusRequestEntityTooLarge, tooLargeBody), ""
+	} else if err != nil {
+		// The client went away or sent a broken body: nobody reads an answer.
+		return writeGatewayError(w, http.StatusBadRequest, badRequestBody), ""
+	}
+	id := newRequestID()
+	ev, err := EventFromRequest(r, body, id, t)
+	if err != nil {
+		s.logger.WarnContext(r.Context(), "request not sent to the function", slog.String("request_id", id), slog.String("error", err.Error()))
+		return writeGatewayError(w, http.StatusBadGateway, badGatewayBody), id
+	}
+	payload, err := json.Marshal(ev)
+	if err != nil {
+		return writeGatewayError(w, http.StatusBadGateway, badGatewayBody), id
+	}
+
+	out, err := s.invoke(r.Context(), id, payload)
+	if err != nil {
+		// API Gateway answers a function error or timeout with a 502.
+		// (SAM CLI answers a function error with a 500.)
+		s.logger.WarnContext(r.Context(), "invocation failed", slog.String("request_id", id), slog.String("error", err.Error()))
+		return writeGatewayError(w, http.StatusBadGateway, badGatewayBody), id
+	}
+	resp, err := parseProxyResponse(out, r.Header.Get("Accept"), t.BinaryMediaTypes)
+	if err != nil {
+		s.logger.WarnContext(r.Context(), "malformed Lambda proxy response", slog.String("request_id", id), slog.String("error", err.Error()))
+		return writeGatewayError(w, http.StatusBadGateway, badGatewayBody), id
 	}
 	h := w.Header()
-	for k, v := range resp.Headers {
-		h.Set(k, v)
+	for k, v := range resp.header {
+		h[k] = v
 	}
-	for k, vs := range resp.MultiValueHeaders {
-		h.Del(k)
-		for _, v := range vs {
-			h.Add(k, v)
-		}
+	h.Set("Content-Length", strconv.Itoa(len(resp.body)))
+	w.WriteHeader(resp.status)
+	if r.Method != http.MethodHead {
+		_, _ = w.Write(resp.body)
 	}
-	w.WriteHeader(resp.StatusCode)
-	_, _ = w.Write(body)
-	return nil
+	return resp.status, id
 }
 
-func writeGatewayError(w http.ResponseWriter, status int, body []byte) {
-	for k, v := range gatewayErrorHeaders {
-		w.Header()[k] = v
+// invoke runs one invocation under the function's timeout. The handler
+// runs on its own goroutine so the answer leaves at the deadline even if
+// the handler ignores its context (Lambda would stop it there); a panic is
+// a function error, as Lambda reports it, and local mode keeps serving.
+func (s *server) invoke(ctx context.Context, id string, payload []byte) ([]byte, error) {
+	ctx, cancel := context.WithTimeout(ctx, s.timeout)
+	defer cancel()
+	ctx = lambdacontext.NewContext(ctx, &lambdacontext.LambdaContext{AwsRequestID: id, InvokedFunctionArn: s.arn})
+
+	type result struct {
+		out []byte
+		err error
 	}
+	done := make(chan result, 1)
+	go func() {
+		defer func() {
+			if p := recover(); p != nil {
+				done <- result{err: fmt.Errorf("function panicked: %v", p)}
+			}
+		}()
+		out, err := s.fn.Invoke(ctx, payload)
+		done <- result{out, err}
+	}()
+	select {
+	case res := <-done:
+		if res.err == nil && ctx.Err() != nil {
+			return nil, fmt.Errorf("task timed out after %s", s.timeout)
+		}
+		return res.out, res.err
+	case <-ctx.Done():
+		return nil, fmt.Errorf("task timed out after %s", s.timeout)
+	}
+}
+
+func writeGatewayError(w http.ResponseWriter, status int, body []byte) int {
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("Content-Length", strconv.Itoa(len(body)))
 	w.WriteHeader(status)
 	_, _ = w.Write(body)
+	return status
 }
 
-// ListenAndServe serves h on addr until ctx is cancelled, then lets in-flight
-// requests finish (up to a grace period) before it returns. ready, if not
-// nil, receives the bound address once the listener is open, which is how
-// tests using port 0 learn the port.
+// localPort is the port the request came in on, for X-Forwarded-Port.
+func localPort(r *http.Request) string {
+	if a, ok := r.Context().Value(http.LocalAddrContextKey).(net.Addr); ok {
+		if _, port, err := net.SplitHostPort(a.String()); err == nil {
+			return port
+		}
+	}
+	return "3000"
+}
+
+// NewHandler returns an http.Handler that invokes fn for every method and
+// path with a REST API event (stage "local", a 2 s timeout), with no
+// template.
+//
+// Deprecated: use [Run], which mounts only the template's routes and takes
+// the stage, timeout and environment from the template, as SAM CLI does.
+func NewHandler(fn lambda.Handler, logger *slog.Logger) http.Handler {
+	return &server{fn: fn, timeout: InvokeTimeout, arn: functionARN("local"), logger: logger}
+}
+
+// ListenAndServe serves h on addr until ctx is cancelled, then lets
+// in-flight requests finish (up to a grace period) before it returns. ready,
+// if not nil, receives the bound address once the listener is open.
+//
+// Deprecated: use [Run].
 func ListenAndServe(ctx context.Context, addr string, h http.Handler, logger *slog.Logger, ready func(net.Addr)) error {
 	ln, err := net.Listen("tcp", addr)
 	if err != nil {
 		return err
 	}
+	logger.Info("local mode: serving the function over HTTP", slog.String("addr", "http://"+ln.Addr().String()))
+	if ready != nil {
+		ready(ln.Addr())
+	}
+	return serve(ctx, ln, h, logger)
+}
+
+// serve serves h on ln until ctx is done, then drains in-flight requests.
+func serve(ctx context.Context, ln net.Listener, h http.Handler, logger *slog.Logger) error {
 	srv := &http.Server{
 		Handler:           h,
 		ReadHeaderTimeout: 5 * time.Second,
@@ -136,11 +206,6 @@ func ListenAndServe(ctx context.Context, addr string, h http.Handler, logger *sl
 		ErrorLog:          slog.NewLogLogger(logger.Handler(), slog.LevelWarn),
 		BaseContext:       func(net.Listener) context.Context { return context.WithoutCancel(ctx) },
 	}
-	logger.Info("local mode: serving the function over HTTP", slog.String("addr", "http://"+ln.Addr().String()))
-	if ready != nil {
-		ready(ln.Addr())
-	}
-
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
 	select {
@@ -158,4 +223,8 @@ func ListenAndServe(ctx context.Context, addr string, h http.Handler, logger *sl
 		return err
 	}
 	return nil
+}
+
+func functionARN(name string) string {
+	return "arn:aws:lambda:us-east-1:" + AccountID + ":function:" + name
 }

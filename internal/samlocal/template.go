@@ -1,0 +1,424 @@
+package samlocal
+
+import (
+	"errors"
+	"fmt"
+	"math"
+	"os"
+	"slices"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/whatsapp-contact-processor/health/internal/cfnyaml"
+)
+
+// Lambda's defaults when a template sets neither the property nor a global.
+const (
+	defaultTimeout    = 3 * time.Second
+	defaultMemorySize = 128
+)
+
+// ImplicitAPI is the logical id SAM gives the REST API it creates for Api
+// events without a RestApiId; its stage is always Prod.
+const ImplicitAPI = "ServerlessRestApi"
+
+// AnyMethods is what an Api event's Method ANY mounts, in SAM CLI's order.
+var AnyMethods = []string{"GET", "DELETE", "PUT", "POST", "HEAD", "OPTIONS", "PATCH"}
+
+// Template is a SAM template with its parameter values fixed.
+type Template struct {
+	doc map[string]any
+	r   *resolver
+}
+
+// Load reads and parses the template at path; see [Parse].
+func Load(path string, overrides map[string]string) (*Template, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, err
+	}
+	t, err := Parse(data, overrides)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	return t, nil
+}
+
+// Parse parses a SAM template (YAML or JSON). Parameters take their
+// template defaults, then overrides (as --parameter-overrides gives them);
+// pseudo parameters take the fixed values `sam local` uses (us-east-1,
+// account 123456789012 ...) unless overridden too.
+func Parse(data []byte, overrides map[string]string) (*Template, error) {
+	doc, err := cfnyaml.Decode(data)
+	if err != nil {
+		return nil, err
+	}
+	if _, ok := doc["Resources"].(map[string]any); !ok {
+		return nil, errors.New("template has no Resources")
+	}
+	return &Template{doc: doc, r: newResolver(doc, overrides)}, nil
+}
+
+// Function is what local mode needs of one AWS::Serverless::Function.
+type Function struct {
+	LogicalID    string
+	FunctionName string // FunctionName property, "" when CloudFormation names it
+	Handler      string
+	Timeout      time.Duration
+	MemorySize   int
+
+	// Variables are Environment.Variables (Globals merged in), resolved
+	// and turned into strings as SAM CLI does: true/false for booleans,
+	// "" for anything it cannot resolve. Use [Function.Env] for the whole
+	// environment the function sees.
+	Variables map[string]string
+
+	// LoggingConfig's LogFormat, ApplicationLogLevel and LogGroup.
+	LogFormat, ApplicationLogLevel, LogGroup string
+
+	// Routes are the function's Api events grouped by path, sorted by
+	// path. HttpApi events are not among them (see Notes).
+	Routes []Route
+
+	// Notes say what of the template local mode does not emulate
+	// (authorizers, CORS, HttpApi events ...), one sentence each.
+	Notes []string
+}
+
+// Route is one path of a REST API mounted on the function.
+type Route struct {
+	Path    string   // as in the template: /health, /items/{id}, /{proxy+}
+	Methods []string // upper case, sorted; ANY expanded to AnyMethods
+	API     API
+	// Authorizer names the route's authorizer (AWS_IAM, a Lambda
+	// authorizer's name), "" for none. SAM CLI ignores AWS_IAM and so does
+	// local mode: such routes answer without a signature.
+	Authorizer string
+}
+
+// API is the REST API (AWS::Serverless::Api) a route belongs to.
+type API struct {
+	LogicalID        string
+	Stage            string            // StageName, resolved
+	BinaryMediaTypes []string          // "image/png", "*/*" ("~1" already turned into "/")
+	StageVariables   map[string]string // the Variables property
+}
+
+// OnlyFunction returns the logical id of the template's one
+// AWS::Serverless::Function, or an error naming them all if there are
+// several (or none).
+func (t *Template) OnlyFunction() (string, error) {
+	names := t.functions()
+	if len(names) != 1 {
+		return "", fmt.Errorf("the template has %d functions (%s): name the one to serve", len(names), strings.Join(names, ", "))
+	}
+	return names[0], nil
+}
+
+func (t *Template) functions() []string {
+	var names []string
+	for id, r := range t.r.resources {
+		if asMap(r)["Type"] == "AWS::Serverless::Function" {
+			names = append(names, id)
+		}
+	}
+	sort.Strings(names)
+	return names
+}
+
+// Function returns the function with the given logical id, Globals.Function
+// merged in and its properties resolved.
+func (t *Template) Function(logicalID string) (*Function, error) {
+	resources := t.r.resources
+	res, ok := resources[logicalID].(map[string]any)
+	if !ok || res["Type"] != "AWS::Serverless::Function" {
+		return nil, fmt.Errorf("no AWS::Serverless::Function %q in the template (functions: %s)", logicalID, strings.Join(t.functions(), ", "))
+	}
+	props, _ := mergeGlobals(asMap(t.doc["Globals"])["Function"], asMap(res["Properties"])).(map[string]any)
+
+	f := &Function{LogicalID: logicalID, Timeout: defaultTimeout, MemorySize: defaultMemorySize}
+	var err error
+	if f.FunctionName, err = t.stringProp(props, "FunctionName"); err != nil {
+		return nil, err
+	}
+	if f.Handler, err = t.stringProp(props, "Handler"); err != nil {
+		return nil, err
+	}
+	if v, ok := props["Timeout"]; ok {
+		secs, err := t.number(v)
+		if err != nil || secs <= 0 {
+			return nil, fmt.Errorf("%s: Timeout %v: want a positive number of seconds", logicalID, v)
+		}
+		f.Timeout = time.Duration(secs * float64(time.Second))
+	}
+	if v, ok := props["MemorySize"]; ok {
+		mb, err := t.number(v)
+		if err != nil || mb <= 0 || mb != math.Trunc(mb) {
+			return nil, fmt.Errorf("%s: MemorySize %v: want a positive number of MB", logicalID, v)
+		}
+		f.MemorySize = int(mb)
+	}
+	if f.Variables, err = t.variables(asMap(asMap(props["Environment"])["Variables"])); err != nil {
+		return nil, fmt.Errorf("%s: Environment: %w", logicalID, err)
+	}
+	logging := asMap(props["LoggingConfig"])
+	for key, dst := range map[string]*string{"LogFormat": &f.LogFormat, "ApplicationLogLevel": &f.ApplicationLogLevel, "LogGroup": &f.LogGroup} {
+		v, err := t.r.resolve(logging[key])
+		if err != nil && !errors.Is(err, errUnresolved) {
+			return nil, fmt.Errorf("%s: LoggingConfig.%s: %w", logicalID, key, err)
+		}
+		if s, ok := v.(string); ok {
+			*dst = s
+		}
+	}
+	if err := t.routes(f, asMap(props["Events"])); err != nil {
+		return nil, fmt.Errorf("%s: %w", logicalID, err)
+	}
+	return f, nil
+}
+
+func (t *Template) stringProp(props map[string]any, key string) (string, error) {
+	v, err := t.r.resolve(props[key])
+	if err != nil {
+		if errors.Is(err, errUnresolved) {
+			return "", nil
+		}
+		return "", fmt.Errorf("%s: %w", key, err)
+	}
+	if v == nil || v == noValue {
+		return "", nil
+	}
+	return text(v), nil
+}
+
+func (t *Template) number(v any) (float64, error) {
+	rv, err := t.r.resolve(v)
+	if err != nil {
+		return 0, err
+	}
+	switch n := rv.(type) {
+	case int:
+		return float64(n), nil
+	case float64:
+		return n, nil
+	case string:
+		return strconv.ParseFloat(strings.TrimSpace(n), 64)
+	}
+	return 0, fmt.Errorf("%v is not a number", rv)
+}
+
+// variables resolves each environment variable on its own, so one that
+// cannot be known locally (an import from another stack) becomes "" as in
+// SAM CLI instead of failing the rest.
+func (t *Template) variables(vars map[string]any) (map[string]string, error) {
+	out := make(map[string]string, len(vars))
+	for name, v := range vars {
+		rv, err := t.r.resolve(v)
+		switch {
+		case errors.Is(err, errUnresolved):
+			out[name] = ""
+		case err != nil:
+			return nil, fmt.Errorf("%s: %w", name, err)
+		case rv == noValue:
+		default:
+			out[name] = envString(rv)
+		}
+	}
+	return out, nil
+}
+
+// envString turns a resolved value into an environment variable's value as
+// SAM CLI does (EnvironmentVariables._stringify_value): booleans in lower
+// case, lists, maps and null as "", numbers as Python prints them.
+func envString(v any) string {
+	switch v := v.(type) {
+	case nil, []any, map[string]any:
+		return ""
+	case float64:
+		if v == math.Trunc(v) && math.Abs(v) < 1e16 {
+			return strconv.FormatFloat(v, 'f', 1, 64)
+		}
+	}
+	return text(v)
+}
+
+func (t *Template) routes(f *Function, events map[string]any) error {
+	byPath := map[string]*Route{}
+	names := make([]string, 0, len(events))
+	for name := range events {
+		names = append(names, name)
+	}
+	sort.Strings(names)
+	for _, name := range names {
+		ev := asMap(events[name])
+		switch ev["Type"] {
+		case "Api":
+		case "HttpApi":
+			f.Notes = append(f.Notes, fmt.Sprintf("event %s is an HttpApi (payload 2.0) event: local mode serves only Api events", name))
+			continue
+		default:
+			continue
+		}
+		raw := asMap(ev["Properties"])
+		props := map[string]any{}
+		for _, key := range []string{"Path", "Method", "RestApiId", "Auth"} {
+			if v, ok := raw[key]; ok {
+				rv, err := t.r.resolve(v)
+				if err != nil && key != "Auth" { // authorizers are not run locally anyway
+					return fmt.Errorf("event %s: %s: %w", name, key, err)
+				}
+				props[key] = rv
+			}
+		}
+		path, _ := props["Path"].(string)
+		method, _ := props["Method"].(string)
+		if !strings.HasPrefix(path, "/") {
+			return fmt.Errorf("event %s: Path %v: want a path starting with /", name, props["Path"])
+		}
+		if err := checkPath(path); err != nil {
+			return fmt.Errorf("event %s: %w", name, err)
+		}
+		methods, err := eventMethods(method)
+		if err != nil {
+			return fmt.Errorf("event %s: %w", name, err)
+		}
+		apiID := ImplicitAPI
+		if id, ok := props["RestApiId"]; ok {
+			if apiID, ok = id.(string); !ok {
+				return fmt.Errorf("event %s: RestApiId must be a logical id or a Ref to one", name)
+			}
+		}
+		api, authorizer, notes, err := t.api(apiID)
+		if err != nil {
+			return fmt.Errorf("event %s: %w", name, err)
+		}
+		if a, ok := asMap(props["Auth"])["Authorizer"].(string); ok {
+			authorizer = a
+		}
+		if authorizer == "NONE" {
+			authorizer = ""
+		}
+		for _, n := range notes {
+			if !slices.Contains(f.Notes, n) {
+				f.Notes = append(f.Notes, n)
+			}
+		}
+		if authorizer != "" && authorizer != "AWS_IAM" {
+			f.Notes = append(f.Notes, fmt.Sprintf("event %s: authorizer %s is not run locally; the route answers without it", name, authorizer))
+		}
+		r := byPath[path]
+		if r == nil {
+			r = &Route{Path: path, API: api, Authorizer: authorizer}
+			byPath[path] = r
+		} else if r.API.LogicalID != api.LogicalID {
+			return fmt.Errorf("event %s: path %s is on two APIs (%s, %s); local mode serves one", name, path, r.API.LogicalID, api.LogicalID)
+		}
+		for _, m := range methods {
+			if !slices.Contains(r.Methods, m) {
+				r.Methods = append(r.Methods, m)
+			}
+		}
+	}
+	for _, r := range byPath {
+		sort.Strings(r.Methods)
+		f.Routes = append(f.Routes, *r)
+	}
+	sort.Slice(f.Routes, func(i, j int) bool { return f.Routes[i].Path < f.Routes[j].Path })
+	return nil
+}
+
+func eventMethods(method string) ([]string, error) {
+	m := strings.ToUpper(method)
+	if m == "ANY" {
+		return AnyMethods, nil
+	}
+	if slices.Contains(AnyMethods, m) {
+		return []string{m}, nil
+	}
+	return nil, fmt.Errorf("method %q: want one of %s or ANY", method, strings.Join(AnyMethods, ", "))
+}
+
+// checkPath accepts API Gateway resource paths: literal segments, {name}
+// segments, and a greedy {name+} as the last segment.
+func checkPath(path string) error {
+	if path == "/" {
+		return nil
+	}
+	segs := strings.Split(path[1:], "/")
+	for i, s := range segs {
+		if s == "" && !(i == len(segs)-1 && i > 0) {
+			return fmt.Errorf("path %q: empty segment", path)
+		}
+		if strings.HasPrefix(s, "{") || strings.HasSuffix(s, "}") {
+			name, ok := strings.CutPrefix(s, "{")
+			name, ok2 := strings.CutSuffix(name, "}")
+			greedy := strings.HasSuffix(name, "+")
+			name = strings.TrimSuffix(name, "+")
+			if !ok || !ok2 || name == "" || strings.ContainsAny(name, "{}+") || (greedy && i != len(segs)-1) {
+				return fmt.Errorf("path %q: bad path parameter %q", path, s)
+			}
+		}
+	}
+	return nil
+}
+
+// api describes the REST API with the given logical id, Globals.Api merged
+// in, with its default authorizer and what local mode does not emulate.
+func (t *Template) api(id string) (API, string, []string, error) {
+	api := API{LogicalID: id}
+	var props map[string]any
+	if id == ImplicitAPI {
+		props = map[string]any{"StageName": "Prod"}
+	} else {
+		res := asMap(t.r.resources[id])
+		if res["Type"] != "AWS::Serverless::Api" {
+			return api, "", nil, fmt.Errorf("RestApiId %s is not an AWS::Serverless::Api in the template", id)
+		}
+		props = asMap(res["Properties"])
+	}
+	merged, _ := mergeGlobals(asMap(t.doc["Globals"])["Api"], props).(map[string]any)
+	if id == ImplicitAPI {
+		merged["StageName"] = "Prod"
+	}
+	stage, err := t.r.resolve(merged["StageName"])
+	if err != nil {
+		return api, "", nil, fmt.Errorf("%s StageName: %w", id, err)
+	}
+	api.Stage = text(stage)
+	if api.Stage == "" {
+		return api, "", nil, fmt.Errorf("%s has no StageName", id)
+	}
+	types, err := t.r.resolve(merged["BinaryMediaTypes"])
+	if err != nil {
+		return api, "", nil, fmt.Errorf("%s BinaryMediaTypes: %w", id, err)
+	}
+	for _, bt := range asList(types) {
+		if s, ok := bt.(string); ok {
+			api.BinaryMediaTypes = append(api.BinaryMediaTypes, strings.ReplaceAll(s, "~1", "/"))
+		}
+	}
+	if vars, ok := merged["Variables"]; ok {
+		rv, err := t.r.resolve(vars)
+		if err != nil {
+			return api, "", nil, fmt.Errorf("%s Variables: %w", id, err)
+		}
+		api.StageVariables = map[string]string{}
+		for k, v := range asMap(rv) {
+			api.StageVariables[k] = text(v)
+		}
+	}
+	var notes []string
+	if _, ok := merged["Cors"]; ok {
+		notes = append(notes, fmt.Sprintf("%s: Cors is not emulated; the function answers preflights itself", id))
+	}
+	auth, _ := t.r.resolve(merged["Auth"])
+	defaultAuth, _ := asMap(auth)["DefaultAuthorizer"].(string)
+	return api, defaultAuth, notes, nil
+}
+
+func asList(v any) []any {
+	l, _ := v.([]any)
+	return l
+}
