@@ -87,9 +87,11 @@ FUZZTIME ?= 30s
 SOAK_N   ?= 10000
 
 .PHONY: fuzz
-fuzz: ## Fuzz each target for FUZZTIME (default 30s): raw payload -> Lambda answer, and local-mode request -> event.
+fuzz: ## Fuzz each target for FUZZTIME (default 30s): Lambda payloads, local mode's requests and answers, templates.
 	$(GO) test -run '^$$' -fuzz '^FuzzInvoke$$' -fuzztime $(FUZZTIME) ./internal/lambdahttp
 	$(GO) test -run '^$$' -fuzz '^FuzzEventFromRequest$$' -fuzztime $(FUZZTIME) ./internal/localapi
+	$(GO) test -run '^$$' -fuzz '^FuzzParseProxyResponse$$' -fuzztime $(FUZZTIME) ./internal/localapi
+	$(GO) test -run '^$$' -fuzz '^FuzzFunction$$' -fuzztime $(FUZZTIME) ./internal/samlocal
 
 .PHONY: fuzz-short
 fuzz-short: ## The CI fuzz run: each target for 60s.

@@ -71,7 +71,7 @@ func Run(ctx context.Context, name string, args []string, getenv func(string) st
 	}
 
 	if getenv(runtimeAPIEnv) == "" {
-		return serveLocal(ctx, local, getenv, build, logger, ready)
+		return serveLocal(ctx, local, getenv, stderr, build, logger, ready)
 	}
 	fn, err := build(getenv)
 	if err != nil {

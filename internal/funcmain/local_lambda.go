@@ -6,6 +6,7 @@ import (
 	"context"
 	"errors"
 	"flag"
+	"io"
 	"log/slog"
 	"net"
 
@@ -18,6 +19,6 @@ func localFlags(*flag.FlagSet, string) localOptions { return localOptions{} }
 
 // serveLocal explains why a Lambda build will not serve HTTP: the local
 // server is compiled out of it (see the package comment).
-func serveLocal(context.Context, localOptions, func(string) string, func(func(string) string) (lambda.Handler, error), *slog.Logger, func(net.Addr)) error {
+func serveLocal(context.Context, localOptions, func(string) string, io.Writer, func(func(string) string) (lambda.Handler, error), *slog.Logger, func(net.Addr)) error {
 	return errors.New("AWS_LAMBDA_RUNTIME_API is not set, and this is a Lambda build (-tags lambda.norpc) without local mode: run `make run` to serve HTTP locally, or `make invoke-rie` to run this bootstrap under the Lambda runtime emulator")
 }

@@ -14,7 +14,6 @@ import (
 	"strings"
 	"sync/atomic"
 	"testing"
-	"time"
 
 	"github.com/aws/aws-lambda-go/lambda"
 	"github.com/aws/aws-lambda-go/lambdacontext"
@@ -480,42 +479,6 @@ func TestRunDrainsInFlightRequests(t *testing.T) {
 		t.Errorf("Run = %v, want nil after a clean shutdown", err)
 	}
 }
-
-// The deprecated NewHandler still sends every method and path to the
-// function, with stage "local".
-func TestNewHandlerCatchAll(t *testing.T) {
-	fn := &testFunction{}
-	ctx, cancel := context.WithCancel(t.Context())
-	addrc := make(chan net.Addr, 1)
-	errc := make(chan error, 1)
-	go func() {
-		errc <- localapi.ListenAndServe(ctx, "127.0.0.1:0", localapi.NewHandler(fn, discard()), discard(), func(a net.Addr) { addrc <- a })
-	}()
-	var addr net.Addr
-	select {
-	case addr = <-addrc:
-	case err := <-errc:
-		t.Fatal(err)
-	case <-time.After(10 * time.Second):
-		t.Fatal("not listening")
-	}
-	defer func() {
-		cancel()
-		if err := <-errc; err != nil {
-			t.Error(err)
-		}
-	}()
-	resp, body := do(t, "DELETE", "http://"+addr.String()+"/anything", nil, nil)
-	var ev map[string]any
-	if err := json.Unmarshal(body, &ev); err != nil || resp.StatusCode != 200 {
-		t.Fatalf("%d %q", resp.StatusCode, body)
-	}
-	want(t, ev, "requestContext.stage", "local")
-	want(t, ev, "resource", "/anything")
-	want(t, ev, "httpMethod", "DELETE")
-}
-
-func discard() *slog.Logger { return slog.New(slog.DiscardHandler) }
 
 func TestEventFromRequestHeaders(t *testing.T) {
 	r, err := http.NewRequest("GET", "http://localhost:3000/health", nil)

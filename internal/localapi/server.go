@@ -21,13 +21,6 @@ const (
 	// larger request could never reach the function.
 	MaxBodyBytes = 6 << 20
 
-	// InvokeTimeout bounds one invocation served by the deprecated
-	// [NewHandler]; [Run] uses the template's Timeout instead.
-	InvokeTimeout = 2 * time.Second
-
-	// Stage is the stage name events from the deprecated [NewHandler] carry.
-	Stage = "local"
-
 	shutdownGrace = 5 * time.Second
 )
 
@@ -44,7 +37,7 @@ var (
 // function would.
 type server struct {
 	fn      lambda.Handler
-	router  *router // nil: every method and path reaches the function
+	router  *router
 	timeout time.Duration
 	arn     string
 	logger  *slog.Logger
@@ -63,15 +56,12 @@ func (s *server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *server) serve(w http.ResponseWriter, r *http.Request) (status int, requestID string) {
-	t := Target{Resource: r.URL.Path, Stage: Stage, Port: localPort(r)}
-	if s.router != nil {
-		route, params, ok := s.router.match(r.Method, r.URL.Path)
-		if !ok {
-			return writeGatewayError(w, http.StatusForbidden, missingTokenBody), ""
-		}
-		t.Resource, t.PathParameters = route.Path, params
-		t.Stage, t.StageVariables, t.BinaryMediaTypes = route.API.Stage, route.API.StageVariables, route.API.BinaryMediaTypes
+	route, params, ok := s.router.match(r.Method, r.URL.Path)
+	if !ok {
+		return writeGatewayError(w, http.StatusForbidden, missingTokenBody), ""
 	}
+	t := Target{Resource: route.Path, PathParameters: params, Port: localPort(r),
+		Stage: route.API.Stage, StageVariables: route.API.StageVariables, BinaryMediaTypes: route.API.BinaryMediaTypes}
 
 	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, MaxBodyBytes))
 	if tooLarge := (*http.MaxBytesError)(nil); errors.As(err, &tooLarge) {
@@ -165,33 +155,6 @@ func localPort(r *http.Request) string {
 		}
 	}
 	return "3000"
-}
-
-// NewHandler returns an http.Handler that invokes fn for every method and
-// path with a REST API event (stage "local", a 2 s timeout), with no
-// template.
-//
-// Deprecated: use [Run], which mounts only the template's routes and takes
-// the stage, timeout and environment from the template, as SAM CLI does.
-func NewHandler(fn lambda.Handler, logger *slog.Logger) http.Handler {
-	return &server{fn: fn, timeout: InvokeTimeout, arn: functionARN("local"), logger: logger}
-}
-
-// ListenAndServe serves h on addr until ctx is cancelled, then lets
-// in-flight requests finish (up to a grace period) before it returns. ready,
-// if not nil, receives the bound address once the listener is open.
-//
-// Deprecated: use [Run].
-func ListenAndServe(ctx context.Context, addr string, h http.Handler, logger *slog.Logger, ready func(net.Addr)) error {
-	ln, err := net.Listen("tcp", addr)
-	if err != nil {
-		return err
-	}
-	logger.Info("local mode: serving the function over HTTP", slog.String("addr", "http://"+ln.Addr().String()))
-	if ready != nil {
-		ready(ln.Addr())
-	}
-	return serve(ctx, ln, h, logger)
 }
 
 // serve serves h on ln until ctx is done, then drains in-flight requests.
