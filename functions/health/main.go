@@ -1,18 +1,27 @@
 // Command health is the WhatsApp Contact Processor API's health function:
-// GET /health (and /health/ready, /health/live) for every front that invokes
-// it. internal/funcmain does the rest; `make run` serves it locally.
+// GET /health (and /health/ready, /health/live, /health/details) for every
+// front that invokes it. internal/funcmain does the rest; `make run` serves
+// it locally.
 package main
 
 import (
 	"log/slog"
 	"net/http"
+	"os"
 
+	"github.com/whatsapp-contact-processor/health/internal/config"
+	"github.com/whatsapp-contact-processor/health/internal/emf"
 	"github.com/whatsapp-contact-processor/health/internal/funcmain"
 	"github.com/whatsapp-contact-processor/health/internal/httpapi"
 )
 
 func main() { funcmain.Main("health", newHandler) }
 
-func newHandler(cfg httpapi.Config, logger *slog.Logger) (http.Handler, error) {
-	return httpapi.NewServer(cfg, httpapi.WithLogger(logger)), nil
+// newHandler is the health API, its readiness metrics written as CloudWatch
+// Embedded Metric Format lines on stdout (the function's log stream).
+func newHandler(cfg config.Config, logger *slog.Logger) (http.Handler, error) {
+	return httpapi.NewServer(cfg,
+		httpapi.WithLogger(logger),
+		httpapi.WithObserver(emf.New(os.Stdout, cfg.ServiceID).Observe),
+	), nil
 }

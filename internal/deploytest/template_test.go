@@ -6,7 +6,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/whatsapp-contact-processor/health/internal/httpapi"
+	"github.com/whatsapp-contact-processor/health/internal/config"
 )
 
 // root is the repository root, where template.yaml, samconfig.toml and the Makefile live.
@@ -63,14 +63,14 @@ func TestHealthFunction(t *testing.T) {
 	// reads the environment the template gives it.
 	vars, _ := dig(t, p, "Environment", "Variables").(map[string]any)
 	getenv := func(k string) string { s, _ := vars[k].(string); return s }
-	if cfg, err := httpapi.LoadConfig(getenv); err != nil {
+	if cfg, err := config.Load(getenv); err != nil {
 		t.Errorf("the template's default environment does not load: %v", err)
 	} else if cfg.Drain {
 		t.Errorf("the template drains by default")
 	}
 	// Drain=true must reach the function as a value it reads as "drain".
 	drained, _ := dig(t, parseTemplate(t, map[string]any{"Drain": "true"}), "Resources", "HealthFunction", "Properties", "Environment", "Variables").(map[string]any)
-	if !httpapi.ConfigFromEnv(func(k string) string { s, _ := drained[k].(string); return s }).Drain {
+	if !mustLoad(t, func(k string) string { s, _ := drained[k].(string); return s }).Drain {
 		t.Errorf("Drain=true does not drain: HEALTH_DRAIN=%v", drained["HEALTH_DRAIN"])
 	}
 	equalJSON(t, "ReservedConcurrentExecutions", dig(t, raw, "ReservedConcurrentExecutions"),
@@ -307,7 +307,7 @@ func TestDurationPatternsMatchTheFunction(t *testing.T) {
 	for param, env := range map[string]string{"HealthCheckBudget": "HEALTH_CHECK_BUDGET", "HealthCacheTTL": "HEALTH_CACHE_TTL"} {
 		re := regexp.MustCompile(dig(t, params, param, "AllowedPattern").(string))
 		for _, v := range []string{"0", "10", "0ms", "0s", "0.0s", "1.0s", "1.5s", "0.5s", "1500ms", "2s", "10s", "1m", "90s", "-1s", "1h", "abc", ""} {
-			_, err := httpapi.LoadConfig(func(k string) string {
+			_, err := config.Load(func(k string) string {
 				if k == env {
 					return v
 				}
@@ -326,4 +326,15 @@ func TestDurationPatternsMatchTheFunction(t *testing.T) {
 			t.Errorf("%s: default %q does not match its own pattern", param, def)
 		}
 	}
+}
+
+// mustLoad is the function's own configuration parser, run on an environment
+// the template gives it.
+func mustLoad(t *testing.T, getenv func(string) string) config.Config {
+	t.Helper()
+	cfg, err := config.Load(getenv)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return cfg
 }

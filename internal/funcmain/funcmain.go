@@ -15,13 +15,13 @@ import (
 	"github.com/aws/aws-lambda-go/lambda"
 	"github.com/aws/aws-lambda-go/lambdacontext"
 
-	"github.com/whatsapp-contact-processor/health/internal/httpapi"
+	"github.com/whatsapp-contact-processor/health/internal/config"
 	"github.com/whatsapp-contact-processor/health/internal/lambdahttp"
 )
 
 // NewHandler builds a function's http.Handler from its configuration. It is
 // called once per process, before the first request.
-type NewHandler func(cfg httpapi.Config, logger *slog.Logger) (http.Handler, error)
+type NewHandler func(cfg config.Config, logger *slog.Logger) (http.Handler, error)
 
 // runtimeAPIEnv is set by Lambda (and by the runtime interface emulator) to
 // the Runtime API's address. Without it lambda.Start exits the process via
@@ -56,7 +56,7 @@ func Run(ctx context.Context, name string, args []string, getenv func(string) st
 	slog.SetDefault(logger) // the proxy adapter logs through package log
 
 	build := func(getenv func(string) string) (lambda.Handler, error) {
-		cfg, err := httpapi.LoadConfig(getenv)
+		cfg, err := config.Load(getenv)
 		if err != nil {
 			return nil, err
 		}
@@ -66,7 +66,7 @@ func Run(ctx context.Context, name string, args []string, getenv func(string) st
 		}
 		return lambdahttp.New(h,
 			lambdahttp.WithLogger(logger),
-			lambdahttp.WithBasePath(getenv("BASE_PATH")),
+			lambdahttp.WithBasePath(cfg.BasePath),
 		), nil
 	}
 

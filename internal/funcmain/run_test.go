@@ -12,13 +12,14 @@ import (
 	"testing"
 	"time"
 
+	"github.com/whatsapp-contact-processor/health/internal/config"
 	"github.com/whatsapp-contact-processor/health/internal/funcmain"
 	"github.com/whatsapp-contact-processor/health/internal/httpapi"
 	"github.com/whatsapp-contact-processor/health/internal/syncbuf"
 )
 
 // health is the health function's handler, as functions/health builds it.
-func health(cfg httpapi.Config, logger *slog.Logger) (http.Handler, error) {
+func health(cfg config.Config, logger *slog.Logger) (http.Handler, error) {
 	return httpapi.NewServer(cfg, httpapi.WithLogger(logger)), nil
 }
 

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/whatsapp-contact-processor/health/internal/checks"
+	"github.com/whatsapp-contact-processor/health/internal/config"
 	"github.com/whatsapp-contact-processor/health/internal/version"
 )
 
@@ -67,10 +68,10 @@ type details struct {
 	logger       *slog.Logger
 }
 
-func newDetails(cfg Config, trusted func(*http.Request) (string, bool), logger *slog.Logger) details {
+func newDetails(cfg config.Config, trusted func(*http.Request) (string, bool), logger *slog.Logger) details {
 	d := details{serviceID: cfg.ServiceID, publicChecks: cfg.PublicChecks, trusted: trusted, logger: logger}
 	if d.serviceID == "" {
-		d.serviceID = DefaultServiceID
+		d.serviceID = config.DefaultServiceID
 	}
 	if cfg.DetailsToken != "" {
 		sum := sha256.Sum256([]byte(cfg.DetailsToken))

@@ -18,6 +18,7 @@ import (
 	"go.uber.org/goleak"
 
 	"github.com/whatsapp-contact-processor/health/internal/checks"
+	"github.com/whatsapp-contact-processor/health/internal/config"
 	"github.com/whatsapp-contact-processor/health/internal/httpapi"
 )
 
@@ -80,7 +81,7 @@ func TestReadinessAnswers(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.state+" "+tc.method+" "+tc.path, func(t *testing.T) {
-			srv := httpapi.NewServer(httpapi.Config{AllowedOrigins: []string{"*"}, Checks: states[tc.state]})
+			srv := httpapi.NewServer(config.Config{AllowedOrigins: []string{"*"}, Checks: states[tc.state]})
 			rec := serve(srv, tc.method, tc.path, nil)
 			if rec.Code != tc.wantStatus || rec.Body.String() != tc.wantBody {
 				t.Errorf("got %d %s, want %d %s", rec.Code, rec.Body, tc.wantStatus, tc.wantBody)
@@ -109,9 +110,9 @@ func countingServer(t *testing.T, delay time.Duration) (*httptest.Server, *atomi
 	return srv, &n
 }
 
-func loadConfig(t *testing.T, env map[string]string) httpapi.Config {
+func loadConfig(t *testing.T, env map[string]string) config.Config {
 	t.Helper()
-	cfg, err := httpapi.LoadConfig(func(k string) string { return env[k] })
+	cfg, err := config.Load(func(k string) string { return env[k] })
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -225,8 +226,8 @@ func TestDetailView(t *testing.T) {
 		{Name: "crm", Func: bad},
 	}
 	failing := []checks.Check{{Name: "db", Critical: true, Func: bad}}
-	withToken := httpapi.Config{Checks: cs, DetailsToken: token}
-	public := httpapi.Config{Checks: cs, DetailsToken: token, PublicChecks: true}
+	withToken := config.Config{Checks: cs, DetailsToken: token}
+	public := config.Config{Checks: cs, DetailsToken: token, PublicChecks: true}
 	bearer := http.Header{"Authorization": {"Bearer " + token}}
 	const (
 		status = "status only"
@@ -235,7 +236,7 @@ func TestDetailView(t *testing.T) {
 	)
 	tests := []struct {
 		name       string
-		cfg        httpapi.Config
+		cfg        config.Config
 		target     string
 		header     http.Header
 		caller     string // vouched for by the front
@@ -243,7 +244,7 @@ func TestDetailView(t *testing.T) {
 		want       checks.Status
 		view       string
 	}{
-		{name: "verbose, no token configured", cfg: httpapi.Config{Checks: cs}, target: "/health?verbose",
+		{name: "verbose, no token configured", cfg: config.Config{Checks: cs}, target: "/health?verbose",
 			header: bearer, wantStatus: 200, want: "warn", view: status},
 		{name: "verbose, token configured, none sent", cfg: withToken, target: "/health?verbose", wantStatus: 200, want: "warn", view: status},
 		{name: "verbose, wrong token", cfg: withToken, target: "/health?verbose=1",
@@ -260,26 +261,26 @@ func TestDetailView(t *testing.T) {
 			header: http.Header{"Accept": {"application/json;q=0.9, application/health+json, */*"}}, wantStatus: 200, want: "warn", view: status},
 		{name: "Accept split on commas by the front", cfg: withToken, target: "/health",
 			header: http.Header{"Accept": {"application/health+json", " */*"}}, wantStatus: 200, want: "warn", view: status},
-		{name: "critical failure", cfg: httpapi.Config{Checks: failing, DetailsToken: token}, target: "/health?verbose",
+		{name: "critical failure", cfg: config.Config{Checks: failing, DetailsToken: token}, target: "/health?verbose",
 			wantStatus: 503, want: "fail", view: status},
-		{name: "critical failure with token", cfg: httpapi.Config{Checks: failing, DetailsToken: token}, target: "/health?verbose",
+		{name: "critical failure with token", cfg: config.Config{Checks: failing, DetailsToken: token}, target: "/health?verbose",
 			header: bearer, wantStatus: 503, want: "fail", view: full},
-		{name: "no checks", cfg: httpapi.Config{DetailsToken: token}, target: "/health?verbose",
+		{name: "no checks", cfg: config.Config{DetailsToken: token}, target: "/health?verbose",
 			header: bearer, wantStatus: 200, want: "pass", view: full},
 		{name: "public checks", cfg: public, target: "/health?verbose", wantStatus: 200, want: "warn", view: names},
 		{name: "public checks, Accept", cfg: public, target: "/health/ready",
 			header: http.Header{"Accept": {"application/health+json"}}, wantStatus: 200, want: "warn", view: names},
 		{name: "public checks, right token", cfg: public, target: "/health?verbose", header: bearer, wantStatus: 200, want: "warn", view: full},
-		{name: "public checks, critical failure", cfg: httpapi.Config{Checks: failing, PublicChecks: true}, target: "/health?verbose",
+		{name: "public checks, critical failure", cfg: config.Config{Checks: failing, PublicChecks: true}, target: "/health?verbose",
 			wantStatus: 503, want: "fail", view: names},
-		{name: "front vouches for the caller", cfg: httpapi.Config{Checks: cs}, target: "/health?verbose",
+		{name: "front vouches for the caller", cfg: config.Config{Checks: cs}, target: "/health?verbose",
 			caller: "arn:aws:iam::123456789012:user/ops", wantStatus: 200, want: "warn", view: full},
-		{name: "caller's own header vouches for nothing", cfg: httpapi.Config{Checks: cs}, target: "/health?verbose",
+		{name: "caller's own header vouches for nothing", cfg: config.Config{Checks: cs}, target: "/health?verbose",
 			header: http.Header{"X-Amzn-Principal": {"arn:aws:iam::123456789012:root"}}, wantStatus: 200, want: "warn", view: status},
 		{name: "details route, anonymous", cfg: withToken, target: "/health/details", wantStatus: 200, want: "warn", view: status},
 		{name: "details route, public checks", cfg: public, target: "/health/details", wantStatus: 200, want: "warn", view: names},
 		{name: "details route, token", cfg: withToken, target: "/health/details", header: bearer, wantStatus: 200, want: "warn", view: full},
-		{name: "details route, vouched for", cfg: httpapi.Config{Checks: failing}, target: "/health/details",
+		{name: "details route, vouched for", cfg: config.Config{Checks: failing}, target: "/health/details",
 			caller: "arn:aws:sts::123456789012:assumed-role/ops/me", wantStatus: 503, want: "fail", view: full},
 	}
 	for _, tc := range tests {
@@ -307,8 +308,8 @@ func TestDetailView(t *testing.T) {
 				t.Errorf("not application/health+json: %#v\n%s", err, rec.Body)
 			}
 			body := rec.Body.String()
-			if doc["status"] != string(tc.want) || doc["serviceId"] != httpapi.DefaultServiceID {
-				t.Errorf("status %v serviceId %v, want %s %q", doc["status"], doc["serviceId"], tc.want, httpapi.DefaultServiceID)
+			if doc["status"] != string(tc.want) || doc["serviceId"] != config.DefaultServiceID {
+				t.Errorf("status %v serviceId %v, want %s %q", doc["status"], doc["serviceId"], tc.want, config.DefaultServiceID)
 			}
 			checksDoc, _ := doc["checks"].(map[string]any)
 			switch tc.view {
@@ -370,7 +371,7 @@ func TestDetailViewShowsObservationsToAuthorisedCallers(t *testing.T) {
 		checks.Observe(ctx, checks.Observation{Measurement: "certificateExpiry", Value: 9, Unit: "d"})
 		return checks.Warn(errors.New("certificate expires in 9 days"))
 	}
-	srv := httpapi.NewServer(httpapi.Config{DetailsToken: token, PublicChecks: true,
+	srv := httpapi.NewServer(config.Config{DetailsToken: token, PublicChecks: true,
 		Checks: []checks.Check{{Name: "api", Kind: "system", Critical: true, Func: cert}}})
 	for _, tc := range []struct {
 		header http.Header
@@ -399,7 +400,7 @@ func decode(t *testing.T, b []byte) any {
 }
 
 func TestDetailViewExample(t *testing.T) {
-	rec := serve(httpapi.NewServer(httpapi.Config{DetailsToken: token, Checks: []checks.Check{
+	rec := serve(httpapi.NewServer(config.Config{DetailsToken: token, Checks: []checks.Check{
 		{Name: "db", Critical: true, Func: ok},
 		{Name: "crm", Func: bad},
 	}}), "GET", "/health?verbose", http.Header{"Authorization": {"Bearer " + token}})
@@ -414,7 +415,7 @@ func TestDetailViewExample(t *testing.T) {
 }
 
 func TestPlainViewIsKeptForOtherAccepts(t *testing.T) {
-	srv := httpapi.NewServer(httpapi.Config{Checks: []checks.Check{{Name: "db", Critical: true, Func: ok}}})
+	srv := httpapi.NewServer(config.Config{Checks: []checks.Check{{Name: "db", Critical: true, Func: ok}}})
 	for _, accept := range []string{"", "application/json", "*/*", "application/health+json;q=0", "text/html, application/health+jsonx"} {
 		rec := serve(srv, "GET", "/health", http.Header{"Accept": {accept}})
 		if rec.Header().Get("Content-Type") != "application/json" || rec.Body.String() != seedBody {
@@ -423,58 +424,9 @@ func TestPlainViewIsKeptForOtherAccepts(t *testing.T) {
 	}
 }
 
-func TestLoadConfig(t *testing.T) {
-	tests := []struct {
-		name    string
-		env     map[string]string
-		wantErr string
-	}{
-		{name: "empty", env: nil},
-		{name: "full", env: map[string]string{
-			"HEALTH_CHECKS":       "db=tcp://db.internal:5432;crm=https://crm.example/health,noncritical,timeout=500ms",
-			"HEALTH_CHECK_BUDGET": "1s", "HEALTH_CACHE_TTL": "0", "HEALTH_DETAILS_TOKEN": token, "HEALTH_SERVICE_ID": "x",
-			"HEALTH_PUBLIC_CHECKS": "true", "HEALTH_CERT_WARN_DAYS": "30", "CORS_ALLOWED_ORIGINS": "*"}},
-		{name: "short token", env: map[string]string{"HEALTH_DETAILS_TOKEN": "hunter2-but-31-characters-long!"},
-			wantErr: "HEALTH_DETAILS_TOKEN is shorter than 32 characters"},
-		{name: "bad public checks", env: map[string]string{"HEALTH_PUBLIC_CHECKS": "yes"}, wantErr: `HEALTH_PUBLIC_CHECKS "yes"`},
-		{name: "bad warn days", env: map[string]string{"HEALTH_CERT_WARN_DAYS": "-1"}, wantErr: `HEALTH_CERT_WARN_DAYS "-1"`},
-		{name: "bad origin", env: map[string]string{"CORS_ALLOWED_ORIGINS": "https://a.example,https://b.example/path"},
-			wantErr: `CORS_ALLOWED_ORIGINS entry 2: "https://b.example/path" is not an origin`},
-		{name: "origin with wildcard inside", env: map[string]string{"CORS_ALLOWED_ORIGINS": "https://a.*.example"},
-			wantErr: `CORS_ALLOWED_ORIGINS entry 1`},
-		{name: "bad entry", env: map[string]string{"HEALTH_CHECKS": "db=tcp://db.internal:5432;crm=ftp://crm"},
-			wantErr: `HEALTH_CHECKS entry 2 ("crm"): unsupported scheme "ftp"`},
-		{name: "bad budget", env: map[string]string{"HEALTH_CHECK_BUDGET": "fast"}, wantErr: `HEALTH_CHECK_BUDGET "fast"`},
-		{name: "zero budget", env: map[string]string{"HEALTH_CHECK_BUDGET": "0s"}, wantErr: `HEALTH_CHECK_BUDGET "0s"`},
-		{name: "bad TTL", env: map[string]string{"HEALTH_CACHE_TTL": "-1s"}, wantErr: `HEALTH_CACHE_TTL "-1s"`},
-		{name: "timeout over the budget", env: map[string]string{"HEALTH_CHECKS": "db=tcp://db:1,timeout=2s"},
-			wantErr: `HEALTH_CHECKS entry 1 ("db"): timeout 2s exceeds HEALTH_CHECK_BUDGET 1.5s`},
-	}
-	for _, tc := range tests {
-		t.Run(tc.name, func(t *testing.T) {
-			cfg, err := httpapi.LoadConfig(func(k string) string { return tc.env[k] })
-			if tc.wantErr == "" {
-				if err != nil {
-					t.Fatal(err)
-				}
-				if cfg.AllowedOrigins[0] != "*" {
-					t.Errorf("CORS default lost: %v", cfg.AllowedOrigins)
-				}
-				return
-			}
-			if err == nil || !strings.Contains(err.Error(), tc.wantErr) {
-				t.Errorf("err = %v, want one containing %q", err, tc.wantErr)
-			}
-			if err != nil && strings.Contains(err.Error(), "hunter2") {
-				t.Errorf("the error repeats the token: %v", err)
-			}
-		})
-	}
-}
-
 func TestObserverSeesEveryReadinessAnswer(t *testing.T) {
 	var runs, hits atomic.Int32
-	srv := httpapi.NewServer(httpapi.Config{Checks: []checks.Check{{Name: "db", Critical: true, Func: ok}}},
+	srv := httpapi.NewServer(config.Config{Checks: []checks.Check{{Name: "db", Critical: true, Func: ok}}},
 		httpapi.WithObserver(func(_ checks.Result, cached bool) {
 			if cached {
 				hits.Add(1)

@@ -6,13 +6,14 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/whatsapp-contact-processor/health/internal/config"
 	"github.com/whatsapp-contact-processor/health/internal/httpapi"
 )
 
 const seedBody = `{"status":"healthy","message":"WhatsApp Contact Processor API is running"}`
 
 func TestServer(t *testing.T) {
-	srv := httpapi.NewServer(httpapi.ConfigFromEnv(func(string) string { return "" }))
+	srv := httpapi.NewServer(config.Default())
 	tests := []struct {
 		name       string
 		method     string
@@ -94,7 +95,7 @@ func TestServer(t *testing.T) {
 
 func TestCORSOrigins(t *testing.T) {
 	env := map[string]string{"CORS_ALLOWED_ORIGINS": " https://a.example , https://b.example ,"}
-	srv := httpapi.NewServer(httpapi.ConfigFromEnv(func(k string) string { return env[k] }))
+	srv := httpapi.NewServer(loadConfig(t, env))
 	for origin, want := range map[string]string{
 		"https://a.example":    "https://a.example",
 		"https://b.example":    "https://b.example",
@@ -109,30 +110,6 @@ func TestCORSOrigins(t *testing.T) {
 		}
 		if rec.Code != http.StatusOK || rec.Body.String() != seedBody {
 			t.Errorf("origin %s: got %d %q; CORS must not change the answer itself", origin, rec.Code, rec.Body)
-		}
-	}
-}
-
-func TestConfigFromEnv(t *testing.T) {
-	tests := []struct {
-		env  string
-		want []string
-	}{
-		{"", []string{"*"}},
-		{" , ", []string{"*"}},
-		{"https://a.example", []string{"https://a.example"}},
-		{"https://a.example,https://b.example", []string{"https://a.example", "https://b.example"}},
-	}
-	for _, tc := range tests {
-		got := httpapi.ConfigFromEnv(func(string) string { return tc.env }).AllowedOrigins
-		if len(got) != len(tc.want) {
-			t.Errorf("%q: got %q, want %q", tc.env, got, tc.want)
-			continue
-		}
-		for i := range got {
-			if got[i] != tc.want[i] {
-				t.Errorf("%q: got %q, want %q", tc.env, got, tc.want)
-			}
 		}
 	}
 }
@@ -179,7 +156,7 @@ func TestCORSEchoesNothingItDidNotConfigure(t *testing.T) {
 	for _, tc := range tests {
 		t.Run(tc.config+" "+tc.name, func(t *testing.T) {
 			env := map[string]string{"CORS_ALLOWED_ORIGINS": configs[tc.config]}
-			cfg, err := httpapi.LoadConfig(func(k string) string { return env[k] })
+			cfg, err := config.Load(func(k string) string { return env[k] })
 			if err != nil {
 				t.Fatal(err)
 			}

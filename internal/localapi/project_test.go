@@ -4,6 +4,8 @@ import (
 	"testing"
 
 	"github.com/aws/aws-lambda-go/lambda"
+
+	"github.com/whatsapp-contact-processor/health/internal/config"
 	"github.com/whatsapp-contact-processor/health/internal/httpapi"
 	"github.com/whatsapp-contact-processor/health/internal/lambdahttp"
 	"github.com/whatsapp-contact-processor/health/internal/localapi"
@@ -15,7 +17,7 @@ const seedBody = `{"status":"healthy","message":"WhatsApp Contact Processor API 
 // template's routes answer as deployed, anything else is API Gateway's 403.
 func TestProjectTemplate(t *testing.T) {
 	newFn := func(getenv func(string) string) (lambda.Handler, error) {
-		cfg, err := httpapi.LoadConfig(getenv)
+		cfg, err := config.Load(getenv)
 		if err != nil {
 			return nil, err
 		}

@@ -7,6 +7,8 @@ import (
 	"runtime"
 
 	"github.com/aws/aws-lambda-go/lambda"
+
+	"github.com/whatsapp-contact-processor/health/internal/config"
 	"github.com/whatsapp-contact-processor/health/internal/httpapi"
 	"github.com/whatsapp-contact-processor/health/internal/lambdahttp"
 	"github.com/whatsapp-contact-processor/health/internal/logging"
@@ -58,7 +60,7 @@ func (f Front) Floor() lambda.Handler { return lambda.NewHandler(f.floor) }
 // INFO to discard), wrapped by the runtime as lambda.Start wraps it.
 func Ours() lambda.Handler {
 	logger := logging.New(discard{}, "INFO")
-	app := httpapi.NewServer(httpapi.ConfigFromEnv(func(string) string { return "" }))
+	app := httpapi.NewServer(config.Default())
 	return lambda.NewHandler(lambdahttp.New(app, lambdahttp.WithLogger(logger)))
 }
 
