@@ -2,7 +2,6 @@ package lambdahttp
 
 import (
 	"encoding/base64"
-	"encoding/json"
 	"net/url"
 	"strings"
 
@@ -52,18 +51,19 @@ type event struct {
 // payload: it may be large, and it is the caller's data.
 func (ev *event) parse(payload []byte) (release func(), err error) {
 	release = func() {}
-	// The parser is lenient (unknown escapes, raw control characters), so
-	// what is not JSON is rejected first. Not with fastjson.Validate: it has
-	// no depth limit and wraps its error once per level (quadratic).
-	// json.Valid is linear and stops at 10,000 levels.
-	if !json.Valid(payload) {
-		return release, unsupported("payload is not a JSON object of a known shape (invalid JSON)")
-	}
 	p := parsers.Get()
 	if len(payload) <= maxPooledPayload {
 		release = func() { parsers.Put(p) }
 	}
+	// The parser is lenient (unknown escapes, malformed numbers), so what
+	// parses is validated too. In that order: the parser stops at 300
+	// levels, and the validator, which has no depth limit, wraps its error
+	// once per level (quadratic). Both are linear below that, and together
+	// a quarter of encoding/json.Valid's cost.
 	v, err := p.ParseBytes(payload)
+	if err == nil {
+		err = fastjson.ValidateBytes(payload)
+	}
 	if err != nil {
 		return release, unsupported("payload is not a JSON object of a known shape (invalid JSON)")
 	}

@@ -215,7 +215,7 @@ func maxInt(a, b int) int {
 // events/, then payloads of no known shape.
 func fuzzSeeds(f *testing.F) [][]byte {
 	var seeds [][]byte
-	for _, dir := range []string{"testdata", filepath.Join("testdata", "external"), filepath.Join("..", "..", "events")} {
+	for _, dir := range []string{"testdata", filepath.Join("..", "..", "events")} {
 		names, _ := filepath.Glob(filepath.Join(dir, "*.json"))
 		for _, name := range names {
 			b, err := os.ReadFile(name)
@@ -224,6 +224,17 @@ func fuzzSeeds(f *testing.F) [][]byte {
 			}
 			seeds = append(seeds, b)
 		}
+	}
+	raw, err := os.ReadFile(filepath.Join("testdata", "external-events.json"))
+	if err != nil {
+		f.Fatal(err)
+	}
+	var doc struct{ Events []externalEvent }
+	if err := json.Unmarshal(raw, &doc); err != nil {
+		f.Fatal(err)
+	}
+	for _, ev := range doc.Events {
+		seeds = append(seeds, append([]byte(ev.Raw), ev.Event...))
 	}
 	for _, s := range []string{
 		"", "null", "[]", "42", `"GET /health"`, "{}", "{", "\x00\xff",

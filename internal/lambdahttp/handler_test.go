@@ -51,7 +51,7 @@ func (r response) header(h string) string {
 
 // fixture loads testdata/name and applies edits, each a JSON path
 // ("requestContext.http.method") and a value (nil deletes the key).
-func fixture(t *testing.T, name string, edits ...any) []byte {
+func fixture(t testing.TB, name string, edits ...any) []byte {
 	t.Helper()
 	raw, err := os.ReadFile(filepath.Join("testdata", name))
 	if err != nil {

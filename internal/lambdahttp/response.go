@@ -194,17 +194,24 @@ func appendString(b []byte, s string) []byte {
 	return append(b, '"')
 }
 
+// plain marks the bytes appendEscaped copies as they are.
+var plain = func() (t [256]bool) {
+	for c := 0x20; c < utf8.RuneSelf; c++ {
+		t[c] = c != '"' && c != '\\'
+	}
+	return t
+}()
+
 // appendEscaped is appendString without the quotes.
 func appendEscaped(b []byte, s string) []byte {
 	start := 0
 	for i := 0; i < len(s); {
-		c := s[i]
-		if c >= 0x20 && c != '"' && c != '\\' && c < utf8.RuneSelf {
+		if plain[s[i]] {
 			i++
 			continue
 		}
 		b = append(b, s[start:i]...)
-		size := 1
+		c, size := s[i], 1
 		switch c {
 		case '"', '\\':
 			b = append(b, '\\', c)
