@@ -12,16 +12,16 @@ import (
 // are on, and reads the answer only in the same form.
 
 func (h *Handler) serveALB(ctx context.Context, ev *event, resp *response) shape {
-	s := shape{description: true, multi: present(ev.multiHeaders)}
+	s := shape{description: true, multi: isObject(ev.v.Get("multiValueHeaders"))}
 	req := events.ALBTargetGroupRequest{HTTPMethod: ev.method}
 	// The adapter takes the URL's host only from headers["host"].
 	host := ""
-	if req.MultiValueHeaders = ev.multiHeaderMap(); req.MultiValueHeaders != nil {
+	if req.MultiValueHeaders = ev.multiHeaders(); req.MultiValueHeaders != nil {
 		if hs := req.MultiValueHeaders["host"]; len(hs) > 0 {
 			host = hs[0]
 		}
 	} else {
-		req.Headers = singleHeaders(ev.headers)
+		req.Headers = ev.headers()
 		host = req.Headers["host"]
 	}
 	host, target, ok := h.target(ev, host, ev.path, ev.queryString())

@@ -260,7 +260,7 @@ func requestID(ctx context.Context, ev *event) string {
 		return lc.AwsRequestID
 	}
 	if ev != nil {
-		return str(ev.requestID)
+		return str(ev.rc.Get("requestId"))
 	}
 	return ""
 }

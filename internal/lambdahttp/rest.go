@@ -14,7 +14,7 @@ import (
 var restShape = shape{multi: true}
 
 func (h *Handler) serveREST(ctx context.Context, ev *event, resp *response) shape {
-	host, target, ok := h.target(ev, str(ev.domainName), ev.path, ev.queryString())
+	host, target, ok := h.target(ev, str(ev.rc.Get("domainName")), ev.path, ev.queryString())
 	if !ok {
 		resp.fail(http.StatusBadRequest, h.headers)
 		return restShape
@@ -25,11 +25,11 @@ func (h *Handler) serveREST(ctx context.Context, ev *event, resp *response) shap
 		Body:       ev.bodyText,
 		RequestContext: events.APIGatewayProxyRequestContext{
 			DomainName: host,
-			Identity:   events.APIGatewayRequestIdentity{SourceIP: str(last(ev.identity, "sourceIp"))},
+			Identity:   events.APIGatewayRequestIdentity{SourceIP: str(ev.rc.Get("identity", "sourceIp"))},
 		},
 	}
-	if req.MultiValueHeaders = ev.multiHeaderMap(); req.MultiValueHeaders == nil {
-		req.Headers = singleHeaders(ev.headers)
+	if req.MultiValueHeaders = ev.multiHeaders(); req.MultiValueHeaders == nil {
+		req.Headers = ev.headers()
 	}
 	if _, err := h.rest.ProxyWithContext(ctx, req); err != nil {
 		resp.fail(http.StatusBadRequest, h.headers)

@@ -16,28 +16,28 @@ var v2Shape = shape{cookies: true}
 
 func (h *Handler) serveV2(ctx context.Context, ev *event, resp *response) shape {
 	path := ev.path
-	if stage := str(ev.stage); stage != "" && stage != "$default" {
+	if stage := str(ev.rc.Get("stage")); stage != "" && stage != "$default" {
 		path = stripSegments(path, "/"+stage)
 	}
-	query := str(ev.rawQuery)
+	query := str(ev.v.Get("rawQueryString"))
 	if query == "" {
 		query = ev.queryString()
 	}
-	host, target, ok := h.target(ev, str(ev.domainName), path, query)
+	host, target, ok := h.target(ev, str(ev.rc.Get("domainName")), path, query)
 	if !ok {
 		resp.fail(http.StatusBadRequest, h.headers)
 		return v2Shape
 	}
 	req := events.APIGatewayV2HTTPRequest{
 		RawPath: target,
-		Cookies: strs(ev.cookies),
-		Headers: singleHeaders(ev.headers),
+		Cookies: strs(ev.v.Get("cookies")),
+		Headers: ev.headers(),
 		Body:    ev.bodyText,
 		RequestContext: events.APIGatewayV2HTTPRequestContext{
 			DomainName: host,
 			HTTP: events.APIGatewayV2HTTPRequestContextHTTPDescription{
 				Method:   ev.method,
-				SourceIP: str(last(ev.http, "sourceIp")),
+				SourceIP: str(ev.rc.Get("http", "sourceIp")),
 			},
 		},
 	}
