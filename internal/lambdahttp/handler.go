@@ -18,8 +18,7 @@ import (
 )
 
 // Handler is a [lambda.Handler] serving an http.Handler to every AWS front.
-// It holds no per-invocation state, so one value is safe for concurrent
-// invocations (AWS_LAMBDA_MAX_CONCURRENCY > 1).
+// One value is safe for concurrent invocations (AWS_LAMBDA_MAX_CONCURRENCY).
 type Handler struct {
 	next     http.Handler
 	rest     *httpadapter.HandlerAdapter
@@ -43,10 +42,9 @@ func WithLogger(l *slog.Logger) Option { return func(h *Handler) { h.logger = l 
 // request path, by whole segments. The default strips nothing.
 func WithBasePath(p string) Option { return func(h *Handler) { h.basePath = cleanBasePath(p) } }
 
-// WithHeaders sets headers on the answers the Handler writes itself, without
-// the application: 400 for a request no front could have sent, 500 for a
-// panic. The application's own header policy belongs here, so those answers
-// carry it too. The default sets only Content-Type.
+// WithHeaders sets the application's header policy on the answers the
+// Handler writes itself: 400 for a request no front could have sent, 500 for
+// a panic. The default sets only Content-Type.
 func WithHeaders(hdr http.Header) Option { return func(h *Handler) { h.headers = hdr.Clone() } }
 
 // New returns a Handler that serves next.
@@ -91,8 +89,7 @@ func unsupported(format string, args ...any) error {
 	return &UnsupportedEventError{Reason: fmt.Sprintf(format, args...)}
 }
 
-// errInternal is all a caller learns of a bug in this package; the stack goes
-// to the log.
+// errInternal is all a caller learns of a bug here; the stack is logged.
 var errInternal = errors.New("internal error")
 
 // Invoke implements [lambda.Handler]: raw event in, raw response out. A

@@ -32,8 +32,7 @@ type shape struct {
 // responses reuses answers: nothing refers to one once it is encoded.
 var responses = sync.Pool{New: func() any { return &response{header: http.Header{}} }}
 
-// maxPooledBody keeps an unusually large answer's buffer out of the pool.
-const maxPooledBody = 64 << 10
+const maxPooledBody = 64 << 10 // an unusually large answer's buffer is not kept
 
 func newResponse() *response { return responses.Get().(*response) }
 
@@ -87,6 +86,8 @@ func (r *response) finish(head bool) {
 	}
 }
 
+var ownBodies = map[int]string{400: `{"error":"bad request"}`, 500: `{"error":"internal error"}`}
+
 // fail replaces whatever was written with this package's own answer: a
 // constant body that says nothing of the request, with hdr.
 func (r *response) fail(status int, hdr http.Header) {
@@ -97,11 +98,7 @@ func (r *response) fail(status int, hdr http.Header) {
 	r.header["Content-Type"] = []string{"application/json"}
 	r.status = status
 	r.body.Reset()
-	if status == http.StatusBadRequest {
-		r.body.WriteString(`{"error":"bad request"}`)
-	} else {
-		r.body.WriteString(`{"error":"internal error"}`)
-	}
+	r.body.WriteString(ownBodies[status])
 }
 
 // encode writes the answer as the front's JSON response, what encoding/json
@@ -113,8 +110,9 @@ func (r *response) encode(s shape) []byte {
 	b = append(b, `{"statusCode":`...)
 	b = strconv.AppendInt(b, int64(r.status), 10)
 	if s.description {
-		b = append(b, `,"statusDescription":`...)
-		b = appendString(b, strconv.Itoa(r.status)+" "+http.StatusText(r.status))
+		b = append(b, `,"statusDescription":"`...)
+		b = strconv.AppendInt(b, int64(r.status), 10)
+		b = append(append(append(b, ' '), http.StatusText(r.status)...), '"')
 	}
 	var arr [16]string
 	keys := arr[:0]
@@ -171,16 +169,23 @@ func appendValues(b []byte, vs []string, array bool) []byte {
 	return append(b, ']')
 }
 
-// appendString appends s as a JSON string. Strings with nothing to escape
-// (most header names and values) skip encoding/json.
+// appendString appends s as a JSON string. Strings with a control byte or
+// beyond ASCII go through encoding/json; the rest, bodies of JSON included,
+// are escaped here.
 func appendString(b []byte, s string) []byte {
+	n0 := len(b)
+	b = append(b, '"')
+	start := 0
 	for i := 0; i < len(s); i++ {
-		if c := s[i]; c < 0x20 || c == '"' || c == '\\' || c >= utf8.RuneSelf {
+		switch c := s[i]; {
+		case c < 0x20 || c >= utf8.RuneSelf:
 			q, _ := json.Marshal(s) // a string always marshals
-			return append(b, q...)
+			return append(b[:n0], q...)
+		case c == '"' || c == '\\':
+			b = append(append(b, s[start:i]...), '\\', c)
+			start = i + 1
 		}
 	}
-	b = append(b, '"')
-	b = append(b, s...)
+	b = append(b, s[start:]...)
 	return append(b, '"')
 }
