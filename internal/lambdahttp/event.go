@@ -1,6 +1,7 @@
 package lambdahttp
 
 import (
+	"bytes"
 	"encoding/base64"
 	"net/url"
 	"strings"
@@ -8,25 +9,17 @@ import (
 	"github.com/valyala/fastjson"
 )
 
-// The event is parsed with fastjson rather than encoding/json: decoding is
-// most of an invocation's work, and fastjson parses without reflection into a
-// reusable arena, so only the strings and maps a front hands its adapter are
-// allocated. Each front's file reads the fields it needs from the tree.
-//
-// Reading is tolerant where it can be and strict where it must be. A field
-// that only describes the request (a header, the query, the host, the body)
-// is used when it has its documented type and ignored otherwise, the same way
-// in either header form; fields no front reads are never looked at. What
-// identifies the front and the request line (requestContext, method, path)
-// must be there with its type, or the payload is an unsupported event. null
-// reads as absent. A repeated key counts once, its first time.
+// The event is parsed with fastjson, without reflection into a reusable
+// arena (decoding is most of an invocation's work); each front reads the
+// fields it needs from the tree. A field that only describes the request
+// (header, query, host, body) is used if it has its documented type and
+// ignored otherwise; what identifies the front and the request line
+// (requestContext, method, path) must be there with its type, or the payload
+// is an unsupported event. null reads as absent; a repeated key counts once.
 
-// parsers reuses fastjson's arenas between invocations.
 var parsers fastjson.ParserPool
 
-// maxPooledPayload keeps a parser that held an unusually large payload (up
-// to Lambda's 6 MB) from being kept alive by the pool.
-const maxPooledPayload = 64 << 10
+const maxPooledPayload = 64 << 10 // a parser that held more is not kept
 
 // event is a parsed payload, valid until parse's release runs, and what
 // detection found in it.
@@ -46,10 +39,12 @@ func (ev *event) parse(payload []byte) (release func(), err error) {
 		release = func() { parsers.Put(p) }
 	}
 	// The parser is lenient (unknown escapes, malformed numbers), so what
-	// parses is validated too. In that order: the parser stops at 300
-	// levels, and the validator, which has no depth limit, wraps its error
-	// once per level (quadratic). Both are linear below that, and together
-	// a quarter of encoding/json.Valid's cost.
+	// parses is validated too, both at a quarter of encoding/json.Valid's
+	// cost. Both wrap an error once per level of nesting (quadratic), so
+	// deep nesting is refused first.
+	if tooDeep(payload) {
+		return release, unsupported("payload is not a JSON object of a known shape (nested over %d levels)", maxDepth)
+	}
 	ev.v, err = p.ParseBytes(payload)
 	if err == nil {
 		err = fastjson.ValidateBytes(payload)
@@ -61,6 +56,34 @@ func (ev *event) parse(payload []byte) (release func(), err error) {
 		return release, unsupported("payload is not a JSON object of a known shape (top-level %s)", ev.v.Type())
 	}
 	return release, ev.detect()
+}
+
+// maxDepth is far more nesting than any event has.
+const maxDepth = 64
+
+// tooDeep reports whether payload nests over maxDepth levels, counting the
+// brackets first (fast) and scanning outside strings only if there are many.
+func tooDeep(p []byte) bool {
+	if bytes.Count(p, []byte{'{'})+bytes.Count(p, []byte{'['}) <= maxDepth {
+		return false
+	}
+	depth, inString := 0, false
+	for i := 0; i < len(p); i++ {
+		switch c := p[i]; {
+		case inString && c == '\\':
+			i++
+		case c == '"':
+			inString = !inString
+		case inString:
+		case c == '{' || c == '[':
+			if depth++; depth > maxDepth {
+				return true
+			}
+		case c == '}' || c == ']':
+			depth--
+		}
+	}
+	return false
 }
 
 // detect names the front and reads the request line every front needs.
@@ -153,13 +176,10 @@ func str(v *fastjson.Value) string {
 	return string(b)
 }
 
-// strs reads an array's strings (a lone string as one), skipping the rest.
+// strs reads an array's strings, skipping the rest.
 func strs(v *fastjson.Value) []string {
-	if v == nil {
+	if v == nil || v.Type() != fastjson.TypeArray {
 		return nil
-	}
-	if v.Type() == fastjson.TypeString {
-		return []string{str(v)}
 	}
 	a, _ := v.Array()
 	out := make([]string, 0, len(a))

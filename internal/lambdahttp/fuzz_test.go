@@ -180,8 +180,9 @@ func echoApp() http.Handler {
 	})
 }
 
-// maxAgreedDepth is the nesting up to which decoders must agree.
-const maxAgreedDepth = 256
+// maxAgreedDepth is the nesting up to which decoders must agree (the
+// package refuses more).
+const maxAgreedDepth = 64
 
 func tooDeep(payload []byte) bool {
 	depth, max := 0, 0

@@ -108,10 +108,10 @@ func (h *Handler) Invoke(ctx context.Context, payload []byte) (out []byte, err e
 	release, err := ev.parse(payload)
 	defer release()
 	if err != nil {
-		h.logger.WarnContext(ctx, "rejected event", slog.String("request_id", requestID(ctx, nil)), slog.String("error", err.Error()))
+		h.logger.WarnContext(ctx, "rejected event", slog.String("request_id", requestID(ctx, &ev)), slog.String("error", err.Error()))
 		return nil, err
 	}
-	resp := newResponse()
+	resp := responses.Get().(*response)
 	defer resp.release()
 	c := &call{resp: resp, caller: ev.caller()}
 	ctx = context.WithValue(ctx, callKey{}, c)
@@ -135,9 +135,8 @@ func (h *Handler) Invoke(ctx context.Context, payload []byte) (out []byte, err e
 	return resp.encode(s), nil
 }
 
-// call is one invocation's state that the request's context carries to
-// serveHTTP and to [CallerFromContext]. It is never pooled: a handler may
-// keep the context past the invocation.
+// call is the invocation's state on the request's context. Not pooled: a
+// handler may keep the context.
 type call struct {
 	resp   *response
 	caller string
@@ -146,11 +145,10 @@ type call struct {
 type callKey struct{}
 
 // CallerFromContext returns the IAM principal ARN that API Gateway or the
-// Function URL authenticated for this request: requestContext.identity.userArn
-// of a REST API route with AWS_IAM authorization, or
-// requestContext.authorizer.iam.userArn of an HTTP API or Function URL with
-// IAM auth. It never reads headers, query or body, which the caller controls.
-// ALB vouches for no identity. ok is false when there is none.
+// Function URL authenticated: requestContext.identity.userArn of a REST API
+// route with AWS_IAM auth, requestContext.authorizer.iam.userArn of an HTTP
+// API or Function URL with IAM auth; never anything from headers, query or
+// body. ALB vouches for no one. ok is false when there is no principal.
 func CallerFromContext(ctx context.Context) (principal string, ok bool) {
 	c, _ := ctx.Value(callKey{}).(*call)
 	if c == nil || c.caller == "" {
@@ -160,34 +158,25 @@ func CallerFromContext(ctx context.Context) (principal string, ok bool) {
 }
 
 // serveHTTP is the handler the adapters call, with the request they built.
-// The application writes into this invocation's own response; the adapter
-// gets only the status, which it insists on.
+// The application writes into this invocation's response; the adapter gets
+// only the status, which it insists on. A panic is logged and answered 500.
 func (h *Handler) serveHTTP(w http.ResponseWriter, r *http.Request) {
 	c := r.Context().Value(callKey{}).(*call)
-	if !h.run(c.resp, r) {
-		c.resp.fail(http.StatusInternalServerError, h.headers)
-	}
-	c.resp.finish(r.Method == http.MethodHead)
-	w.WriteHeader(c.resp.status)
-}
-
-// run serves r and reports false if the application panicked.
-func (h *Handler) run(w *response, r *http.Request) (ok bool) {
 	defer func() {
 		if v := recover(); v != nil {
-			ok = false
 			if v != http.ErrAbortHandler {
 				h.logger.ErrorContext(r.Context(), "handler panic", slog.String("panic", fmt.Sprint(v)), slog.String("stack", string(debug.Stack())))
 			}
+			c.resp.fail(http.StatusInternalServerError, h.headers)
 		}
+		c.resp.finish(r.Method == http.MethodHead)
+		w.WriteHeader(c.resp.status)
 	}()
-	h.next.ServeHTTP(w, r)
-	return true
+	h.next.ServeHTTP(c.resp, r)
 }
 
-// placeholderHost names the request URL when the event's host is not a
-// valid authority: the host only names the URL, it must not decide the
-// answer. ".invalid" is reserved (RFC 6761) and never resolves.
+// placeholderHost names the URL when the event's host is no valid authority
+// (".invalid" never resolves, RFC 6761): the host must not decide the answer.
 const placeholderHost = "host.invalid"
 
 // target checks, before the adapter does, what the adapter's
@@ -256,10 +245,7 @@ func requestID(ctx context.Context, ev *event) string {
 	if lc, ok := lambdacontext.FromContext(ctx); ok && lc.AwsRequestID != "" {
 		return lc.AwsRequestID
 	}
-	if ev != nil {
-		return str(ev.rc.Get("requestId"))
-	}
-	return ""
+	return str(ev.rc.Get("requestId"))
 }
 
 // truncate cuts s to at most n bytes, not inside a UTF-8 sequence.

@@ -90,6 +90,10 @@ func TestHostileInputs(t *testing.T) {
 		{name: "unclosed nesting (100,000 \"[\")", payload: []byte(strings.Repeat("[", 100000))},
 		{name: "unclosed nesting (100,000 objects)", payload: []byte(strings.Repeat(`{"a":`, 100000))},
 		{name: "unclosed nesting in an event", payload: []byte(`{"httpMethod":"GET","path":"/health","x":` + strings.Repeat("[", 100000))},
+		{name: "301 levels in 602 bytes (each level would wrap the parser's error)", payload: []byte(strings.Repeat("[", 301) + strings.Repeat("]", 301))},
+		{name: "unclosed nesting of 299 levels", payload: []byte(strings.Repeat("[", 299))},
+		{name: "60 levels in an unknown field are fine", payload: fixture(t, "rest-api.json", "x", nest(60)), status: 200, body: seedBody},
+		{name: "65 levels in an unknown field", payload: fixture(t, "rest-api.json", "x", nest(65))},
 		{name: "deeply nested object (100,000 levels)", payload: []byte(strings.Repeat(`{"a":`, 100000) + "1" + strings.Repeat("}", 100000))},
 		{name: "deeply nested JSON as body", payload: []byte(`{"httpMethod":"GET","path":"/health","body":` + deep + `}`)},
 		{name: "deeply nested JSON in headers", payload: []byte(`{"httpMethod":"GET","path":"/health","headers":{"a":` + deep + `}}`)},
@@ -188,6 +192,15 @@ func checkSecurityHeaders(t *testing.T, r response) {
 			t.Errorf("%s = %q, want %q", k, got, want[0])
 		}
 	}
+}
+
+// nest is n levels of arrays.
+func nest(n int) any {
+	var v any = "leaf"
+	for range n - 1 {
+		v = []any{v}
+	}
+	return v
 }
 
 // measure invokes h once and reports the bytes allocated meanwhile.

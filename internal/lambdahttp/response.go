@@ -5,6 +5,7 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"fmt"
+	"maps"
 	"net/http"
 	"slices"
 	"strconv"
@@ -33,8 +34,6 @@ type shape struct {
 var responses = sync.Pool{New: func() any { return &response{header: http.Header{}} }}
 
 const maxPooledBody = 64 << 10 // an unusually large answer's buffer is not kept
-
-func newResponse() *response { return responses.Get().(*response) }
 
 func (r *response) release() {
 	if r.body.Cap() > maxPooledBody {
@@ -92,9 +91,7 @@ var ownBodies = map[int]string{400: `{"error":"bad request"}`, 500: `{"error":"i
 // constant body that says nothing of the request, with hdr.
 func (r *response) fail(status int, hdr http.Header) {
 	clear(r.header)
-	for k, v := range hdr {
-		r.header[k] = v
-	}
+	maps.Copy(r.header, hdr)
 	r.header["Content-Type"] = []string{"application/json"}
 	r.status = status
 	r.body.Reset()
