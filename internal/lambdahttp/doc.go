@@ -1,23 +1,41 @@
 // Package lambdahttp runs any [net/http.Handler] as an AWS Lambda function,
 // whichever AWS service fronts it.
 //
-// A [Handler] receives the raw invocation payload, decodes it once, tells
-// from its shape which front sent it — API Gateway REST API (payload 1.0),
-// HTTP API or Function URL (payload 2.0), or an Application Load Balancer —
-// and hands it to the matching aws-lambda-go-api-proxy adapter
-// (httpadapter.New, NewV2, NewALB). One binary therefore serves every front.
+// A [Handler] receives the raw invocation payload, parses it once, tells
+// from its shape which front sent it — API Gateway REST API (payload 1.0,
+// rest.go), HTTP API or Function URL (payload 2.0, v2.go), or an Application
+// Load Balancer (alb.go) — and hands it to the matching
+// aws-lambda-go-api-proxy adapter (httpadapter.New, NewV2, NewALB), which
+// builds the *http.Request. One binary therefore serves every front. The
+// application's answer is captured once (response.go) and written in the
+// front's shape.
 //
 // The adapters have traps this package covers, so handlers need not:
 //
-//   - a payload of no known shape is an "unsupported event" error, never a 200;
-//   - a bad request inside a known shape (bad base64 body, bad % escape,
-//     invalid method) is a 400 in the front's own response format;
+//   - a payload of no known shape is an [UnsupportedEventError], never a
+//     200; so are API Gateway Lambda authorizer and WebSocket events, and an
+//     event whose method, path or requestContext is missing or not of its
+//     type. Any other field of the wrong type is ignored, the same way in
+//     either header form;
+//   - a request no front could have sent (bad base64 body, control byte or
+//     bad % escape in the path, invalid method) is a 400 in the front's own
+//     format, checked with the parsers the adapter uses (net/url, net/http,
+//     encoding/base64), so the adapter never fails and never prints to
+//     stdout. A host that is no valid authority only names the URL: it gets
+//     a placeholder and the answer is the same. The query is passed raw;
+//     a stray % in it is the application's business;
+//   - the query is rebuilt in one pass (the adapter's is quadratic); an
+//     event with both header maps keeps the headers only in "headers";
 //   - an HTTP API named stage in rawPath (/Prod/health) and a configured
 //     custom-domain base path are stripped by whole path segments;
 //   - HEAD answers carry no body; a handler that writes nothing answers 200;
 //     a body without Content-Type is labelled, JSON as application/json;
 //   - a handler panic becomes a 500 JSON answer and a logged stack, and the
-//     process keeps serving;
+//     process keeps serving; the answers the package writes itself carry
+//     the headers given [WithHeaders];
 //   - an ALB answer uses the header form its request came in (headers or
 //     multiValueHeaders), since ALB ignores the other one.
+//
+// [CallerFromContext] gives the handler the IAM principal the front
+// authenticated, read only from the requestContext AWS fills in.
 package lambdahttp

@@ -1,256 +1,255 @@
 package lambdahttp
 
 import (
-	"errors"
-	"fmt"
+	"bytes"
+	"encoding/base64"
+	"net/url"
 	"strings"
-	"sync"
 
-	"github.com/aws/aws-lambda-go/events"
+	"github.com/valyala/fastjson"
 )
 
-// Source names the AWS service that sent an invocation.
-type Source string
+// The event is parsed with fastjson, without reflection into a reusable
+// arena (decoding is most of an invocation's work); each front reads the
+// fields it needs from the tree. A field that only describes the request
+// (header, query, host, body) is used if it has its documented type and
+// ignored otherwise; what identifies the front and the request line
+// (requestContext, method, path) must be there with its type, or the payload
+// is an unsupported event. null reads as absent; a repeated key counts once.
 
-// The fronts a Handler serves.
-const (
-	SourceRESTAPI     Source = "rest-api"     // API Gateway REST API, payload 1.0
-	SourceHTTPAPI     Source = "http-api"     // API Gateway HTTP API, payload 2.0
-	SourceFunctionURL Source = "function-url" // Lambda Function URL, payload 2.0
-	SourceALB         Source = "alb"          // Application Load Balancer target group
-)
+var parsers fastjson.ParserPool
 
-// ErrUnsupportedEvent matches (errors.Is) every error about a payload that
-// is not an HTTP request from a known front.
-var ErrUnsupportedEvent = errors.New("unsupported event")
+const maxPooledPayload = 64 << 10 // a parser that held more is not kept
 
-// UnsupportedEventError is the error for such a payload. Lambda reports its
-// type name as errorType, so the console and the invoker read
-// "UnsupportedEventError" rather than a wrapper's name.
-type UnsupportedEventError struct{ Reason string }
-
-func (e *UnsupportedEventError) Error() string { return "unsupported event: " + e.Reason }
-
-// Is makes errors.Is(err, ErrUnsupportedEvent) true.
-func (e *UnsupportedEventError) Is(target error) bool { return target == ErrUnsupportedEvent }
-
-func unsupported(format string, args ...any) error {
-	return &UnsupportedEventError{Reason: fmt.Sprintf(format, args...)}
-}
-
-// event is the union of the three payload shapes: decoding into it once is
-// both the detection and the decode (decode.go), and fields the adapters
-// never read (authorizer, identity details, certificates) are skipped, not
-// allocated.
+// event is a parsed payload, valid until parse's release runs, and what
+// detection found in it.
 type event struct {
-	Version string `json:"version"`
-
-	// Payload 1.0 (REST API) and ALB.
-	HTTPMethod                      string              `json:"httpMethod"`
-	Path                            string              `json:"path"`
-	MultiValueHeaders               map[string][]string `json:"multiValueHeaders"`
-	MultiValueQueryStringParameters map[string][]string `json:"multiValueQueryStringParameters"`
-	PathParameters                  map[string]string   `json:"pathParameters"`
-	StageVariables                  map[string]string   `json:"stageVariables"`
-	Resource                        string              `json:"resource"`
-
-	// Payload 2.0 (HTTP API, Function URL).
-	RawPath        string   `json:"rawPath"`
-	RawQueryString string   `json:"rawQueryString"`
-	Cookies        []string `json:"cookies"`
-	RouteKey       string   `json:"routeKey"`
-
-	// Common to all.
-	Headers               map[string]string `json:"headers"`
-	QueryStringParameters map[string]string `json:"queryStringParameters"`
-	Body                  string            `json:"body"`
-	IsBase64Encoded       bool              `json:"isBase64Encoded"`
-	RequestContext        requestContext    `json:"requestContext"`
+	src          Source
+	method, path string // the request line as the front sent it, for the log
+	v, rc        *fastjson.Value
+	bodyText     string // the body, base64-decoded once checked
 }
 
-type requestContext struct {
-	AccountID    string `json:"accountId"`
-	APIID        string `json:"apiId"`
-	DomainName   string `json:"domainName"`
-	DomainPrefix string `json:"domainPrefix"`
-	RequestID    string `json:"requestId"`
-	Stage        string `json:"stage"`
-	RouteKey     string `json:"routeKey"`
-	Time         string `json:"time"`
-	TimeEpoch    int64  `json:"timeEpoch"`
-
-	// Payload 1.0 only.
-	ResourceID       string `json:"resourceId"`
-	ResourcePath     string `json:"resourcePath"`
-	Path             string `json:"path"`
-	HTTPMethod       string `json:"httpMethod"`
-	Protocol         string `json:"protocol"`
-	RequestTime      string `json:"requestTime"`
-	RequestTimeEpoch int64  `json:"requestTimeEpoch"`
-	Identity         struct {
-		SourceIP  string `json:"sourceIp"`
-		UserAgent string `json:"userAgent"`
-	} `json:"identity"`
-
-	HTTP *httpDescription // payload 2.0 only
-	ELB  *elbContext      // ALB only
-}
-
-type httpDescription struct {
-	Method, Path, Protocol, SourceIP, UserAgent string
-}
-
-type elbContext struct {
-	TargetGroupArn string
-}
-
-// eventPool reuses event values: the struct is large, and nothing refers to it
-// once the invocation is answered (the request holds its maps, not it).
-var eventPool = sync.Pool{New: func() any { return new(event) }}
-
-func releaseEvent(ev *event) {
-	*ev = event{}
-	eventPool.Put(ev)
-}
-
-// decodeEvent decodes payload and names its front; the caller releases ev. The error never quotes
-// the payload: it may be large, and it is the caller's data.
-func decodeEvent(payload []byte) (*event, Source, error) {
-	ev := eventPool.Get().(*event)
-	if err := parseEvent(payload, ev); err != nil {
-		releaseEvent(ev)
-		return nil, "", err
+// parse parses payload and names its front. The error never quotes the
+// payload: it may be large, and it is the caller's data.
+func (ev *event) parse(payload []byte) (release func(), err error) {
+	release = func() {}
+	p := parsers.Get()
+	if len(payload) <= maxPooledPayload {
+		release = func() { parsers.Put(p) }
 	}
+	// The parser is lenient (unknown escapes, malformed numbers), so what
+	// parses is validated too, both at a quarter of encoding/json.Valid's
+	// cost. Both wrap an error once per level of nesting (quadratic), so
+	// deep nesting is refused first.
+	if tooDeep(payload) {
+		return release, unsupported("payload is not a JSON object of a known shape (nested over %d levels)", maxDepth)
+	}
+	ev.v, err = p.ParseBytes(payload)
+	if err == nil {
+		err = fastjson.ValidateBytes(payload)
+	}
+	if err != nil {
+		return release, unsupported("payload is not a JSON object of a known shape (invalid JSON)")
+	}
+	if ev.v.Type() != fastjson.TypeObject {
+		return release, unsupported("payload is not a JSON object of a known shape (top-level %s)", ev.v.Type())
+	}
+	return release, ev.detect()
+}
+
+// maxDepth is far more nesting than any event has.
+const maxDepth = 64
+
+// tooDeep reports whether payload nests over maxDepth levels, counting the
+// brackets first (fast) and scanning outside strings only if there are many.
+func tooDeep(p []byte) bool {
+	if bytes.Count(p, []byte{'{'})+bytes.Count(p, []byte{'['}) <= maxDepth {
+		return false
+	}
+	depth, inString := 0, false
+	for i := 0; i < len(p); i++ {
+		switch c := p[i]; {
+		case inString && c == '\\':
+			i++
+		case c == '"':
+			inString = !inString
+		case inString:
+		case c == '{' || c == '[':
+			if depth++; depth > maxDepth {
+				return true
+			}
+		case c == '}' || c == ']':
+			depth--
+		}
+	}
+	return false
+}
+
+// detect names the front and reads the request line every front needs.
+func (ev *event) detect() error {
+	if t := str(ev.v.Get("type")); t == "REQUEST" || t == "TOKEN" || present(ev.v.Get("methodArn")) || present(ev.v.Get("routeArn")) {
+		return unsupported("API Gateway Lambda authorizer event")
+	}
+	if ev.rc = ev.v.Get("requestContext"); !isObject(ev.rc) {
+		return unsupported("not an API Gateway, Function URL or ALB HTTP request (no requestContext object)")
+	}
+	if present(ev.rc.Get("connectionId")) || present(ev.rc.Get("eventType")) {
+		return unsupported("API Gateway WebSocket event")
+	}
+	method, path := ev.v.Get("httpMethod"), ev.v.Get("path")
 	switch {
-	case ev.RequestContext.ELB != nil:
-		if ev.HTTPMethod == "" {
-			releaseEvent(ev)
-			return nil, "", unsupported("ALB event without httpMethod")
+	case present(ev.rc.Get("elb")):
+		ev.src = SourceALB
+		if !isObject(ev.rc.Get("elb")) {
+			method = nil
 		}
-		return ev, SourceALB, nil
-	case ev.RequestContext.HTTP != nil && ev.RequestContext.HTTP.Method != "":
-		if strings.Contains(ev.RequestContext.DomainName, ".lambda-url.") {
-			return ev, SourceFunctionURL, nil
+	case present(ev.rc.Get("http")):
+		ev.src = SourceHTTPAPI
+		if strings.Contains(str(ev.rc.Get("domainName")), ".lambda-url.") {
+			ev.src = SourceFunctionURL
 		}
-		return ev, SourceHTTPAPI, nil
-	case ev.HTTPMethod != "":
-		return ev, SourceRESTAPI, nil
+		method, path = ev.rc.Get("http", "method"), ev.v.Get("rawPath")
+		if !present(path) {
+			path = ev.rc.Get("http", "path")
+		}
+		if !isObject(ev.rc.Get("http")) {
+			method = nil
+		}
+	case present(method):
+		ev.src = SourceRESTAPI
+	default:
+		return unsupported("not an API Gateway, Function URL or ALB HTTP request")
 	}
-	releaseEvent(ev)
-	return nil, "", unsupported("not an API Gateway, Function URL or ALB HTTP request")
+	ev.method, ev.path = str(method), str(path)
+	if ev.method == "" || path == nil || path.Type() != fastjson.TypeString {
+		return unsupported("%s event without a method and path of type string", ev.src)
+	}
+	return nil
 }
 
-func (ev *event) restRequest() events.APIGatewayProxyRequest {
-	rc := &ev.RequestContext
-	return events.APIGatewayProxyRequest{
-		Resource:                        ev.Resource,
-		Path:                            ev.Path,
-		HTTPMethod:                      ev.HTTPMethod,
-		Headers:                         ev.Headers,
-		MultiValueHeaders:               ev.MultiValueHeaders,
-		QueryStringParameters:           ev.QueryStringParameters,
-		MultiValueQueryStringParameters: ev.MultiValueQueryStringParameters,
-		PathParameters:                  ev.PathParameters,
-		StageVariables:                  ev.StageVariables,
-		Body:                            ev.Body,
-		IsBase64Encoded:                 ev.IsBase64Encoded,
-		RequestContext: events.APIGatewayProxyRequestContext{
-			AccountID:        rc.AccountID,
-			ResourceID:       rc.ResourceID,
-			Stage:            rc.Stage,
-			RequestID:        rc.RequestID,
-			ResourcePath:     rc.ResourcePath,
-			Path:             rc.Path,
-			HTTPMethod:       rc.HTTPMethod,
-			RequestTime:      rc.RequestTime,
-			RequestTimeEpoch: rc.RequestTimeEpoch,
-			APIID:            rc.APIID,
-			DomainName:       rc.DomainName,
-			DomainPrefix:     rc.DomainPrefix,
-			Protocol:         rc.Protocol,
-			Identity: events.APIGatewayRequestIdentity{
-				SourceIP:  rc.Identity.SourceIP,
-				UserAgent: rc.Identity.UserAgent,
-			},
-		},
+// caller is the IAM principal the front authenticated (CallerFromContext).
+func (ev *event) caller() string {
+	switch ev.src {
+	case SourceRESTAPI:
+		return str(ev.rc.Get("identity", "userArn"))
+	case SourceALB:
+		return ""
 	}
+	return str(ev.rc.Get("authorizer", "iam", "userArn"))
 }
 
-func (ev *event) v2Request() events.APIGatewayV2HTTPRequest {
-	rc := &ev.RequestContext
-	h := rc.HTTP
-	return events.APIGatewayV2HTTPRequest{
-		Version:               ev.Version,
-		RouteKey:              ev.RouteKey,
-		RawPath:               ev.RawPath,
-		RawQueryString:        ev.RawQueryString,
-		Cookies:               ev.Cookies,
-		Headers:               ev.Headers,
-		QueryStringParameters: ev.QueryStringParameters,
-		PathParameters:        ev.PathParameters,
-		StageVariables:        ev.StageVariables,
-		Body:                  ev.Body,
-		IsBase64Encoded:       ev.IsBase64Encoded,
-		RequestContext: events.APIGatewayV2HTTPRequestContext{
-			RouteKey:     rc.RouteKey,
-			AccountID:    rc.AccountID,
-			Stage:        rc.Stage,
-			RequestID:    rc.RequestID,
-			APIID:        rc.APIID,
-			DomainName:   rc.DomainName,
-			DomainPrefix: rc.DomainPrefix,
-			Time:         rc.Time,
-			TimeEpoch:    rc.TimeEpoch,
-			HTTP: events.APIGatewayV2HTTPRequestContextHTTPDescription{
-				Method:    h.Method,
-				Path:      h.Path,
-				Protocol:  h.Protocol,
-				SourceIP:  h.SourceIP,
-				UserAgent: h.UserAgent,
-			},
-		},
+// decodeBody base64-decodes the body if the event says so, as the adapter
+// would, and reports false if it is not base64.
+func (ev *event) decodeBody() bool {
+	ev.bodyText = str(ev.v.Get("body"))
+	if b := ev.v.Get("isBase64Encoded"); b == nil || b.Type() != fastjson.TypeTrue {
+		return true
 	}
+	b, err := base64.StdEncoding.DecodeString(ev.bodyText)
+	ev.bodyText = string(b)
+	return err == nil
 }
 
-func (ev *event) albRequest() events.ALBTargetGroupRequest {
-	headers := ev.Headers
-	// The adapter takes Host only from headers["host"]; with multi-value
-	// headers on, ALB sends none there.
-	if headers == nil {
-		if host := ev.MultiValueHeaders["host"]; len(host) > 0 {
-			headers = map[string]string{"host": host[0]}
+func present(v *fastjson.Value) bool { return v != nil && v.Type() != fastjson.TypeNull }
+
+func isObject(v *fastjson.Value) bool { return v != nil && v.Type() == fastjson.TypeObject }
+
+// object is v's object, or nil if v is absent or not an object.
+func object(v *fastjson.Value) *fastjson.Object {
+	if !isObject(v) {
+		return nil
+	}
+	o, _ := v.Object()
+	return o
+}
+
+// str reads a string; anything else reads as "".
+func str(v *fastjson.Value) string {
+	if v == nil {
+		return ""
+	}
+	b, err := v.StringBytes()
+	if err != nil {
+		return ""
+	}
+	return string(b)
+}
+
+// strs reads an array's strings, skipping the rest.
+func strs(v *fastjson.Value) []string {
+	if v == nil || v.Type() != fastjson.TypeArray {
+		return nil
+	}
+	a, _ := v.Array()
+	out := make([]string, 0, len(a))
+	for _, e := range a {
+		if e.Type() == fastjson.TypeString {
+			out = append(out, str(e))
 		}
 	}
-	return events.ALBTargetGroupRequest{
-		HTTPMethod:                      ev.HTTPMethod,
-		Path:                            ev.Path,
-		QueryStringParameters:           ev.QueryStringParameters,
-		MultiValueQueryStringParameters: ev.MultiValueQueryStringParameters,
-		Headers:                         headers,
-		MultiValueHeaders:               ev.MultiValueHeaders,
-		IsBase64Encoded:                 ev.IsBase64Encoded,
-		Body:                            ev.Body,
-		RequestContext: events.ALBTargetGroupRequestContext{
-			ELB: events.ELBContext{TargetGroupArn: ev.RequestContext.ELB.TargetGroupArn},
-		},
-	}
+	return out
 }
 
-// method and path are the request line as the front reported it, before any
-// stripping: what the logs show.
-func (ev *event) method() string {
-	if h := ev.RequestContext.HTTP; h != nil {
-		return h.Method
+// headers reads the "headers" object, skipping values that are not strings.
+func (ev *event) headers() map[string]string {
+	o := object(ev.v.Get("headers"))
+	if o == nil {
+		return nil
 	}
-	return ev.HTTPMethod
-}
-
-func (ev *event) path() string {
-	if ev.RequestContext.HTTP != nil {
-		if ev.RawPath != "" {
-			return ev.RawPath
+	m := make(map[string]string, o.Len())
+	o.Visit(func(k []byte, e *fastjson.Value) {
+		if e.Type() == fastjson.TypeString {
+			m[string(k)] = str(e)
 		}
-		return ev.RequestContext.HTTP.Path
+	})
+	return m
+}
+
+// multiHeaders reads "multiValueHeaders" with the headers only in "headers"
+// added (API Gateway sends both; the adapter reads only the first when it is
+// there), or nil if the event has no multiValueHeaders.
+func (ev *event) multiHeaders() map[string][]string {
+	o := object(ev.v.Get("multiValueHeaders"))
+	if o == nil {
+		return nil
 	}
-	return ev.Path
+	m := make(map[string][]string, o.Len())
+	o.Visit(func(k []byte, e *fastjson.Value) {
+		if vs := strs(e); len(vs) > 0 {
+			m[string(k)] = vs
+		}
+	})
+	if single := object(ev.v.Get("headers")); single != nil {
+		single.Visit(func(k []byte, e *fastjson.Value) {
+			if _, dup := m[string(k)]; !dup && e.Type() == fastjson.TypeString {
+				m[string(k)] = []string{str(e)}
+			}
+		})
+	}
+	return m
+}
+
+// queryString encodes the query parameters (the multi-value map if it has
+// any) as the adapter would, in one pass: the adapter builds it by repeated
+// string concatenation, quadratic in the number of parameters.
+func (ev *event) queryString() string {
+	o := object(ev.v.Get("multiValueQueryStringParameters"))
+	if o == nil || o.Len() == 0 {
+		if o = object(ev.v.Get("queryStringParameters")); o == nil {
+			return ""
+		}
+	}
+	var b strings.Builder
+	o.Visit(func(k []byte, e *fastjson.Value) {
+		for _, v := range strs(e) {
+			if b.Len() > 0 {
+				b.WriteByte('&')
+			}
+			b.WriteString(url.QueryEscape(string(k)))
+			b.WriteByte('=')
+			b.WriteString(url.QueryEscape(v))
+		}
+	})
+	return b.String()
 }

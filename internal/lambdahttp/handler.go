@@ -2,12 +2,13 @@ package lambdahttp
 
 import (
 	"context"
-	"encoding/base64"
 	"errors"
 	"fmt"
 	"log/slog"
 	"net/http"
+	"net/url"
 	"runtime/debug"
+	"strings"
 	"time"
 	"unicode/utf8"
 
@@ -17,14 +18,15 @@ import (
 )
 
 // Handler is a [lambda.Handler] serving an http.Handler to every AWS front.
-// It holds no per-invocation state, so one value is safe for concurrent
-// invocations (AWS_LAMBDA_MAX_CONCURRENCY > 1).
+// One value is safe for concurrent invocations (AWS_LAMBDA_MAX_CONCURRENCY).
 type Handler struct {
+	next     http.Handler
 	rest     *httpadapter.HandlerAdapter
 	v2       *httpadapter.HandlerAdapterV2
 	alb      *httpadapter.HandlerAdapterALB
 	logger   *slog.Logger
 	basePath string
+	headers  http.Header
 }
 
 var _ lambda.Handler = (*Handler)(nil)
@@ -40,21 +42,54 @@ func WithLogger(l *slog.Logger) Option { return func(h *Handler) { h.logger = l 
 // request path, by whole segments. The default strips nothing.
 func WithBasePath(p string) Option { return func(h *Handler) { h.basePath = cleanBasePath(p) } }
 
+// WithHeaders sets the application's header policy on the answers the
+// Handler writes itself: 400 for a request no front could have sent, 500 for
+// a panic. The default sets only Content-Type.
+func WithHeaders(hdr http.Header) Option { return func(h *Handler) { h.headers = hdr.Clone() } }
+
 // New returns a Handler that serves next.
 func New(next http.Handler, opts ...Option) *Handler {
-	h := &Handler{logger: slog.New(slog.DiscardHandler)}
+	h := &Handler{next: next, logger: slog.New(slog.DiscardHandler)}
 	for _, o := range opts {
 		o(h)
 	}
-	g := guard{next: next, logger: h.logger}
-	h.rest = httpadapter.New(g)
-	h.v2 = httpadapter.NewV2(g)
-	h.alb = httpadapter.NewALB(g)
+	inner := http.HandlerFunc(h.serveHTTP)
+	h.rest = httpadapter.New(inner)
+	h.v2 = httpadapter.NewV2(inner)
+	h.alb = httpadapter.NewALB(inner)
 	return h
 }
 
-// errInternal is all a caller learns of a bug in this package; the stack goes
-// to the log.
+// Source names the AWS service that sent an invocation.
+type Source string
+
+// The fronts a Handler serves.
+const (
+	SourceRESTAPI     Source = "rest-api"     // API Gateway REST API, payload 1.0
+	SourceHTTPAPI     Source = "http-api"     // API Gateway HTTP API, payload 2.0
+	SourceFunctionURL Source = "function-url" // Lambda Function URL, payload 2.0
+	SourceALB         Source = "alb"          // Application Load Balancer target group
+)
+
+// ErrUnsupportedEvent matches (errors.Is) every error about a payload that
+// is not an HTTP request from a known front.
+var ErrUnsupportedEvent = errors.New("unsupported event")
+
+// UnsupportedEventError is the error for such a payload. Lambda reports its
+// type name as errorType, so the console and the invoker read
+// "UnsupportedEventError" rather than a wrapper's name.
+type UnsupportedEventError struct{ Reason string }
+
+func (e *UnsupportedEventError) Error() string { return "unsupported event: " + e.Reason }
+
+// Is makes errors.Is(err, ErrUnsupportedEvent) true.
+func (e *UnsupportedEventError) Is(target error) bool { return target == ErrUnsupportedEvent }
+
+func unsupported(format string, args ...any) error {
+	return &UnsupportedEventError{Reason: fmt.Sprintf(format, args...)}
+}
+
+// errInternal is all a caller learns of a bug here; the stack is logged.
 var errInternal = errors.New("internal error")
 
 // Invoke implements [lambda.Handler]: raw event in, raw response out. A
@@ -69,98 +104,148 @@ func (h *Handler) Invoke(ctx context.Context, payload []byte) (out []byte, err e
 		}
 	}()
 
-	ev, src, err := decodeEvent(payload)
+	var ev event
+	release, err := ev.parse(payload)
+	defer release()
 	if err != nil {
-		h.logger.WarnContext(ctx, "rejected event", slog.String("request_id", requestID(ctx, nil)), slog.String("error", err.Error()))
+		h.logger.WarnContext(ctx, "rejected event", slog.String("request_id", requestID(ctx, &ev)), slog.String("error", err.Error()))
 		return nil, err
 	}
-	defer releaseEvent(ev)
-	method, path := ev.method(), ev.path() // as the front sent them, before stripping
-	resp := h.serve(ctx, ev, src)
+	resp := responses.Get().(*response)
+	defer resp.release()
+	c := &call{resp: resp, caller: ev.caller()}
+	ctx = context.WithValue(ctx, callKey{}, c)
+	var s shape
+	switch ev.src {
+	case SourceRESTAPI:
+		s = h.serveREST(ctx, &ev, resp)
+	case SourceALB:
+		s = h.serveALB(ctx, &ev, resp)
+	default:
+		s = h.serveV2(ctx, &ev, resp)
+	}
 	h.logger.LogAttrs(ctx, slog.LevelInfo, "request",
-		slog.String("request_id", requestID(ctx, ev)),
-		slog.String("source", string(src)),
-		slog.String("method", truncate(method, 16)),
-		slog.String("path", truncate(path, 256)),
-		slog.Int("status", statusOf(resp)),
+		slog.String("request_id", requestID(ctx, &ev)),
+		slog.String("source", string(ev.src)),
+		slog.String("method", truncate(ev.method, 16)),
+		slog.String("path", truncate(ev.path, 256)),
+		slog.Int("status", resp.status),
 		slog.Float64("duration_ms", float64(time.Since(start).Microseconds())/1000),
 	)
-	return encode(resp)
+	return resp.encode(s), nil
 }
 
-// serve turns the event into a request for the matching adapter and returns
-// the front's response type.
-func (h *Handler) serve(ctx context.Context, ev *event, src Source) any {
-	multiValue := ev.MultiValueHeaders != nil
-	if !h.prepare(ev, src) {
-		return badRequest(src, multiValue)
-	}
-	switch src {
-	case SourceHTTPAPI, SourceFunctionURL:
-		resp, err := h.v2.ProxyWithContext(ctx, ev.v2Request())
-		if err != nil {
-			return badRequest(src, multiValue)
-		}
-		return resp
-	case SourceALB:
-		resp, err := h.alb.ProxyWithContext(ctx, ev.albRequest())
-		if err != nil {
-			return badRequest(src, multiValue)
-		}
-		return albResponse(resp, multiValue)
-	}
-	resp, err := h.rest.ProxyWithContext(ctx, ev.restRequest())
-	if err != nil {
-		return badRequest(src, multiValue)
-	}
-	return resp
+// call is the invocation's state on the request's context. Not pooled: a
+// handler may keep the context.
+type call struct {
+	resp   *response
+	caller string
 }
 
-// prepare strips stage and base path by segment, decodes a base64 body, and
-// checks what http.NewRequest would reject, so the adapter only ever sees
-// requests it can build. It reports false for a bad request.
-func (h *Handler) prepare(ev *event, src Source) bool {
-	if !validMethod(ev.method()) || !validHost(ev.RequestContext.DomainName) {
-		return false
+type callKey struct{}
+
+// CallerFromContext returns the IAM principal ARN that API Gateway or the
+// Function URL authenticated: requestContext.identity.userArn of a REST API
+// route with AWS_IAM auth, requestContext.authorizer.iam.userArn of an HTTP
+// API or Function URL with IAM auth; never anything from headers, query or
+// body. ALB vouches for no one. ok is false when there is no principal.
+func CallerFromContext(ctx context.Context) (principal string, ok bool) {
+	c, _ := ctx.Value(callKey{}).(*call)
+	if c == nil || c.caller == "" {
+		return "", false
 	}
-	if src == SourceALB && !validHost(ev.Headers["host"]) {
-		return false
-	}
-	// With multi-value headers on, albRequest takes the host from there.
-	if host := ev.MultiValueHeaders["host"]; src == SourceALB && ev.Headers == nil && len(host) > 0 && !validHost(host[0]) {
-		return false
-	}
-	if hp := ev.RequestContext.HTTP; hp != nil {
-		stage := stagePrefix(ev.RequestContext.Stage)
-		ev.RawPath = stripSegments(stripSegments(ev.RawPath, stage), h.basePath)
-		hp.Path = stripSegments(stripSegments(hp.Path, stage), h.basePath)
-		if !validTarget(ev.RawPath) || !validTarget(hp.Path) || !validTarget(ev.RawQueryString) {
-			return false
+	return c.caller, true
+}
+
+// serveHTTP is the handler the adapters call, with the request they built.
+// The application writes into this invocation's response; the adapter gets
+// only the status, which it insists on. A panic is logged and answered 500.
+func (h *Handler) serveHTTP(w http.ResponseWriter, r *http.Request) {
+	c := r.Context().Value(callKey{}).(*call)
+	defer func() {
+		if v := recover(); v != nil {
+			if v != http.ErrAbortHandler {
+				h.logger.ErrorContext(r.Context(), "handler panic", slog.String("panic", fmt.Sprint(v)), slog.String("stack", string(debug.Stack())))
+			}
+			c.resp.fail(http.StatusInternalServerError, h.headers)
 		}
-	} else {
-		ev.Path = stripSegments(ev.Path, h.basePath)
-		if !validTarget(ev.Path) {
-			return false
-		}
+		c.resp.finish(r.Method == http.MethodHead)
+		w.WriteHeader(c.resp.status)
+	}()
+	h.next.ServeHTTP(c.resp, r)
+}
+
+// placeholderHost names the URL when the event's host is no valid authority
+// (".invalid" never resolves, RFC 6761): the host must not decide the answer.
+const placeholderHost = "host.invalid"
+
+// target checks, before the adapter does, what the adapter's
+// http.NewRequest would reject (it then prints to stdout and fails the
+// invocation). It returns the host to hand the adapter and the path with
+// query, or ok false for a request no front could have sent: invalid method,
+// bad base64 body, control byte or bad % escape in the path.
+func (h *Handler) target(ev *event, host, path, query string) (string, string, bool) {
+	if !validMethod(ev.method) || !ev.decodeBody() {
+		return "", "", false
 	}
-	if ev.IsBase64Encoded {
-		body, err := base64.StdEncoding.DecodeString(ev.Body)
-		if err != nil {
-			return false
-		}
-		ev.Body, ev.IsBase64Encoded = string(body), false
+	path = stripSegments(path, h.basePath)
+	if !strings.HasPrefix(path, "/") {
+		path = "/" + path // as the adapter does
 	}
-	return true
+	if query != "" {
+		path += "?" + query
+	}
+	// The same parse as the adapter's, on the same string.
+	if u, err := url.Parse("https://" + host + path); err == nil && u.Host == host {
+		return host, path, true
+	}
+	if _, err := url.Parse("https://" + placeholderHost + path); err == nil {
+		return placeholderHost, path, true
+	}
+	return "", "", false
+}
+
+// validMethod reports whether http.NewRequest accepts m, as the adapter
+// passes it (upper-cased). The usual methods skip the check.
+func validMethod(m string) bool {
+	switch m {
+	case http.MethodGet, http.MethodHead, http.MethodPost, http.MethodPut, http.MethodPatch, http.MethodDelete, http.MethodOptions:
+		return true
+	}
+	_, err := http.NewRequest(strings.ToUpper(m), "/", nil)
+	return err == nil
+}
+
+// cleanBasePath normalises a configured base path to "/seg[/seg…]" without a
+// trailing slash; "" and "/" mean none.
+func cleanBasePath(p string) string {
+	if p = strings.Trim(strings.TrimSpace(p), "/"); p == "" {
+		return ""
+	}
+	return "/" + p
+}
+
+// stripSegments removes prefix from p only where it ends at a segment
+// boundary: "/api" strips "/api/health" and "/api", never "/apiary". The
+// adapters' own StripBasePath cuts by string prefix, which is why this exists.
+func stripSegments(p, prefix string) string {
+	if prefix == "" || !strings.HasPrefix(p, prefix) {
+		return p
+	}
+	switch rest := p[len(prefix):]; {
+	case rest == "":
+		return "/"
+	case rest[0] == '/':
+		return rest
+	}
+	return p
 }
 
 func requestID(ctx context.Context, ev *event) string {
 	if lc, ok := lambdacontext.FromContext(ctx); ok && lc.AwsRequestID != "" {
 		return lc.AwsRequestID
 	}
-	if ev != nil {
-		return ev.RequestContext.RequestID
-	}
-	return ""
+	return str(ev.rc.Get("requestId"))
 }
 
 // truncate cuts s to at most n bytes, not inside a UTF-8 sequence.

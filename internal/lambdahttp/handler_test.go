@@ -51,7 +51,7 @@ func (r response) header(h string) string {
 
 // fixture loads testdata/name and applies edits, each a JSON path
 // ("requestContext.http.method") and a value (nil deletes the key).
-func fixture(t *testing.T, name string, edits ...any) []byte {
+func fixture(t testing.TB, name string, edits ...any) []byte {
 	t.Helper()
 	raw, err := os.ReadFile(filepath.Join("testdata", name))
 	if err != nil {
@@ -112,8 +112,18 @@ func testApp() http.Handler {
 	return mux
 }
 
+// appHeaders stand in for the application's header policy, handed to the
+// adapter for the answers it writes itself.
+var appHeaders = http.Header{
+	"Cache-Control":             {"no-store"},
+	"X-Content-Type-Options":    {"nosniff"},
+	"X-Frame-Options":           {"DENY"},
+	"Content-Security-Policy":   {"frame-ancestors 'none'"},
+	"Strict-Transport-Security": {"max-age=63072000; includeSubDomains"},
+}
+
 func newHandler(opts ...lambdahttp.Option) *lambdahttp.Handler {
-	return lambdahttp.New(testApp(), opts...)
+	return lambdahttp.New(testApp(), append([]lambdahttp.Option{lambdahttp.WithHeaders(appHeaders)}, opts...)...)
 }
 
 func invoke(t *testing.T, h *lambdahttp.Handler, payload []byte) response {
@@ -180,21 +190,35 @@ func TestFronts(t *testing.T) {
 		{name: "rest truncated % escape", payload: fixture(t, "rest-api.json", "path", "/health%4"), status: 400, body: `{"error":"bad request"}`},
 		{name: "rest control byte in path", payload: fixture(t, "rest-api.json", "path", "/health\n"), status: 400, body: `{"error":"bad request"}`},
 		{name: "rest invalid method", payload: fixture(t, "rest-api.json", "httpMethod", "GE T"), status: 400, body: `{"error":"bad request"}`},
-		{name: "rest hostile domain name", payload: fixture(t, "rest-api.json", "requestContext.domainName", "evil.example/x?"), status: 400, body: `{"error":"bad request"}`},
 		{name: "http api bad % escape", payload: fixture(t, "http-api.json", "rawPath", "/health%"), status: 400, body: `{"error":"bad request"}`, single: true},
 		{name: "http api control byte in query", payload: fixture(t, "http-api.json", "rawQueryString", "a=\x01"), status: 400, body: `{"error":"bad request"}`},
 		{name: "http api bad base64 body", payload: fixture(t, "http-api.json", "isBase64Encoded", true, "body", "%%%"), status: 400, body: `{"error":"bad request"}`, single: true},
 		{name: "function url invalid method", payload: fixture(t, "function-url.json", "requestContext.http.method", "G(E)T"), status: 400, body: `{"error":"bad request"}`},
 		{name: "alb bad base64 body", payload: fixture(t, "alb.json", "isBase64Encoded", true, "body", "@@"), status: 400, body: `{"error":"bad request"}`, single: true, statusTxt: "400 Bad Request"},
 		{name: "alb multi-value bad % escape", payload: fixture(t, "alb-multivalue.json", "path", "/%zz"), status: 400, body: `{"error":"bad request"}`, multi: true, statusTxt: "400 Bad Request"},
-		{name: "alb hostile host header", payload: fixture(t, "alb.json", "headers.host", "a b"), status: 400, body: `{"error":"bad request"}`},
-		{name: "rest lone bracket in domain name", payload: fixture(t, "rest-api.json", "requestContext.domainName", "["), status: 400, body: `{"error":"bad request"}`},
-		{name: "rest unclosed IPv6 host", payload: fixture(t, "rest-api.json", "requestContext.domainName", "[::1"), status: 400, body: `{"error":"bad request"}`},
-		{name: "rest two colons without brackets", payload: fixture(t, "rest-api.json", "requestContext.domainName", "a:1:2"), status: 400, body: `{"error":"bad request"}`},
-		{name: "rest text after IPv6 bracket", payload: fixture(t, "rest-api.json", "requestContext.domainName", "[::1]x"), status: 400, body: `{"error":"bad request"}`},
+		{name: "rest bad % escape in a fragment", payload: fixture(t, "rest-api.json", "path", "/health#%zz"), status: 400, body: `{"error":"bad request"}`},
+		{name: "rest exotic but valid method", payload: fixture(t, "rest-api.json", "httpMethod", "PROPFIND"), status: 405, body: `{"error":"method not allowed"}`},
+
+		// The host only names the request URL: one that is no valid
+		// authority gets a placeholder, and the answer is the same.
+		{name: "rest hostile domain name", payload: fixture(t, "rest-api.json", "requestContext.domainName", "evil.example/x?"), status: 200, body: seedBody},
+		{name: "rest lone bracket in domain name", payload: fixture(t, "rest-api.json", "requestContext.domainName", "["), status: 200, body: seedBody},
+		{name: "rest unclosed IPv6 host", payload: fixture(t, "rest-api.json", "requestContext.domainName", "[::1"), status: 200, body: seedBody},
+		{name: "rest two colons without brackets", payload: fixture(t, "rest-api.json", "requestContext.domainName", "a:1:2"), status: 200, body: seedBody},
+		{name: "rest userinfo in domain name", payload: fixture(t, "rest-api.json", "requestContext.domainName", "u@evil.example"), status: 200, body: seedBody},
 		{name: "rest IPv6 host with port", payload: fixture(t, "rest-api.json", "requestContext.domainName", "[::1]:3000"), status: 200, body: seedBody},
 		{name: "rest host with port", payload: fixture(t, "rest-api.json", "requestContext.domainName", "localhost:3000"), status: 200, body: seedBody},
-		{name: "alb bracket in host header", payload: fixture(t, "alb.json", "headers.host", "]["), status: 400, body: `{"error":"bad request"}`},
+		{name: "function url AWS sample host <url-id>", payload: fixture(t, "function-url.json", "requestContext.domainName", "<url-id>.lambda-url.us-west-2.on.aws"), status: 200, body: seedBody},
+		{name: "http api host with space", payload: fixture(t, "http-api.json", "requestContext.domainName", "a b"), status: 200, body: seedBody},
+		{name: "alb hostile host header", payload: fixture(t, "alb.json", "headers.host", "a b"), status: 200, body: seedBody, single: true},
+		{name: "alb bracket in host header", payload: fixture(t, "alb.json", "headers.host", "]["), status: 200, body: seedBody},
+		{name: "alb multi-value hostile host", payload: fixture(t, "alb-multivalue.json", "multiValueHeaders.host", []any{"a b/x?"}), status: 200, body: seedBody, multi: true},
+
+		// A stray % in the query: net/url keeps the query raw, and so do we.
+		{name: "http api stray % in rawQueryString", payload: fixture(t, "http-api.json", "rawQueryString", "load=100%"), status: 200, body: seedBody},
+		{name: "function url bad escape in query", payload: fixture(t, "function-url.json", "rawQueryString", "a=%zz&b=%"), status: 200, body: seedBody},
+		{name: "rest % in a query value", payload: fixture(t, "rest-api.json", "multiValueQueryStringParameters", map[string]any{"load": []any{"100%"}}), status: 200, body: seedBody},
+		{name: "alb % in a query value", payload: fixture(t, "alb.json", "queryStringParameters", map[string]any{"load": "100%"}), status: 200, body: seedBody},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -265,15 +289,24 @@ func TestUnsupportedEvents(t *testing.T) {
 		{"truncated JSON", `{"httpMethod":"GET"`, "not a JSON object"},
 		{"empty payload", "", "not a JSON object"},
 		{"empty object (sam local invoke without -e)", "{}", "not an API Gateway, Function URL or ALB HTTP request"},
-		{"null", "null", "not an API Gateway"},
+		{"null", "null", "top-level null"},
 		{"array", "[1,2]", "top-level array"},
 		{"number", "42", "top-level number"},
 		{"string", `"GET /health"`, "top-level string"},
 		{"S3 event", `{"Records":[{"eventSource":"aws:s3"}]}`, "not an API Gateway"},
 		{"scheduled event", `{"source":"aws.events","detail-type":"Scheduled Event","detail":{}}`, "not an API Gateway"},
-		{"wrong field type", `{"httpMethod":"GET","path":"/health","headers":5}`, `field "headers" is number`},
-		{"ALB without method", `{"requestContext":{"elb":{"targetGroupArn":"arn"}},"path":"/health"}`, "ALB event without httpMethod"},
-		{"v2 without method", `{"version":"2.0","rawPath":"/health","requestContext":{"http":{}}}`, "not an API Gateway"},
+		{"no requestContext", `{"httpMethod":"GET","path":"/health"}`, "no requestContext object"},
+		{"requestContext of the wrong type", `{"httpMethod":"GET","path":"/health","requestContext":"x"}`, "no requestContext object"},
+		{"ALB without method", `{"requestContext":{"elb":{"targetGroupArn":"arn"}},"path":"/health"}`, "alb event without a method and path"},
+		{"ALB without path", `{"requestContext":{"elb":{}},"httpMethod":"GET"}`, "alb event without a method and path"},
+		{"ALB elb of the wrong type", `{"requestContext":{"elb":"x"},"httpMethod":"GET","path":"/health"}`, "alb event without"},
+		{"REST method of the wrong type", `{"httpMethod":5,"path":"/health","requestContext":{}}`, "rest-api event without"},
+		{"REST path of the wrong type", `{"httpMethod":"GET","path":["/health"],"requestContext":{}}`, "rest-api event without a method and path"},
+		{"REST without path", `{"httpMethod":"GET","requestContext":{}}`, "rest-api event without"},
+		{"v2 without method", `{"version":"2.0","rawPath":"/health","requestContext":{"http":{}}}`, "http-api event without"},
+		{"v2 http of the wrong type", `{"version":"2.0","rawPath":"/health","requestContext":{"http":"GET"}}`, "http-api event without"},
+		{"v2 rawPath of the wrong type", `{"version":"2.0","rawPath":1,"requestContext":{"http":{"method":"GET","path":"/health"}}}`, "http-api event without"},
+		{"v2 without any path", `{"version":"2.0","requestContext":{"http":{"method":"GET"}}}`, "http-api event without"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

@@ -1,0 +1,48 @@
+package lambdahttp
+
+import (
+	"context"
+	"net/http"
+
+	"github.com/aws/aws-lambda-go/events"
+)
+
+// Payload 2.0, HTTP API or Function URL (whose domainName is
+// <id>.lambda-url.<region>.on.aws): an event whose requestContext has "http".
+// An HTTP API's named stage leads rawPath ("/Prod/health") and is stripped by
+// segments. The answer uses "headers", Set-Cookie going to "cookies".
+
+var v2Shape = shape{cookies: true}
+
+func (h *Handler) serveV2(ctx context.Context, ev *event, resp *response) shape {
+	path := ev.path
+	if stage := str(ev.rc.Get("stage")); stage != "" && stage != "$default" {
+		path = stripSegments(path, "/"+stage)
+	}
+	query := str(ev.v.Get("rawQueryString"))
+	if query == "" {
+		query = ev.queryString()
+	}
+	host, target, ok := h.target(ev, str(ev.rc.Get("domainName")), path, query)
+	if !ok {
+		resp.fail(http.StatusBadRequest, h.headers)
+		return v2Shape
+	}
+	req := events.APIGatewayV2HTTPRequest{
+		RawPath: target,
+		Cookies: strs(ev.v.Get("cookies")),
+		Headers: ev.headers(),
+		Body:    ev.bodyText,
+		RequestContext: events.APIGatewayV2HTTPRequestContext{
+			DomainName: host,
+			HTTP: events.APIGatewayV2HTTPRequestContextHTTPDescription{
+				Method:   ev.method,
+				SourceIP: str(ev.rc.Get("http", "sourceIp")),
+			},
+		},
+	}
+	if _, err := h.v2.ProxyWithContext(ctx, req); err != nil {
+		resp.fail(http.StatusBadRequest, h.headers)
+	}
+	return v2Shape
+}
