@@ -441,3 +441,18 @@ func TestObserverSeesEveryReadinessAnswer(t *testing.T) {
 		t.Errorf("observer saw %d runs and %d cache hits, want 1 and 2 (liveness runs no check)", runs.Load(), hits.Load())
 	}
 }
+
+// With no checks nothing runs, so a metrics observer must not log a constant
+// "ready" line on every request.
+func TestObserverHearsNothingWithoutChecks(t *testing.T) {
+	var calls atomic.Int32
+	srv := httpapi.NewServer(config.Default(), httpapi.WithObserver(func(checks.Result, bool) { calls.Add(1) }))
+	for _, path := range []string{"/health", "/health/ready", "/health/details"} {
+		if rec := serve(srv, "GET", path, nil); rec.Code != http.StatusOK {
+			t.Errorf("%s: %d", path, rec.Code)
+		}
+	}
+	if n := calls.Load(); n != 0 {
+		t.Errorf("observer called %d times with no checks configured", n)
+	}
+}
