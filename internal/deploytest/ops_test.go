@@ -478,3 +478,60 @@ func TestDashboardShowsOnlyEmittedMetrics(t *testing.T) {
 		}
 	}
 }
+
+// ---------------------------------------------------------------- custom domain and records
+
+func TestCustomDomainAndRecord(t *testing.T) {
+	raw := rawTemplate(t)
+	d := dig(t, raw, "Resources", "ApiDomain", "Properties")
+	equalJSON(t, "DomainName", dig(t, d, "DomainName"), ref("DomainName"))
+	equalJSON(t, "RegionalCertificateArn", dig(t, d, "RegionalCertificateArn"), ref("CertificateArn"))
+	equalJSON(t, "EndpointConfiguration", dig(t, d, "EndpointConfiguration"), map[string]any{"Types": []any{"REGIONAL"}})
+	equalJSON(t, "SecurityPolicy", dig(t, d, "SecurityPolicy"), "TLS_1_2")
+	m := dig(t, raw, "Resources", "ApiDomainMapping", "Properties")
+	equalJSON(t, "mapping", m, map[string]any{"DomainName": ref("ApiDomain"), "RestApiId": ref("HealthApi"), "Stage": ref("HealthApi.Stage")})
+
+	for _, tc := range []struct {
+		policy, role string
+		want         map[string]any // the routing keys present
+	}{
+		{"failover", "PRIMARY", map[string]any{"Failover": "PRIMARY"}},
+		{"failover", "SECONDARY", map[string]any{"Failover": "SECONDARY"}},
+		{"latency", "PRIMARY", map[string]any{"Region": "eu-west-1"}},
+	} {
+		tpl := parseTemplate(t, map[string]any{
+			"AWS::Region": "eu-west-1", "RoutingPolicy": tc.policy, "FailoverRole": tc.role,
+			"DomainName": "health.example.com", "HostedZoneId": "Z0123456789ABC", "CreateHealthCheck": "true",
+		})
+		r := dig(t, tpl, "Resources", "DnsRecord", "Properties").(map[string]any)
+		name := tc.policy + "/" + tc.role
+		equalJSON(t, name+" Name", r["Name"], "health.example.com")
+		equalJSON(t, name+" Type", r["Type"], "A")
+		equalJSON(t, name+" SetIdentifier (the region)", r["SetIdentifier"], "eu-west-1")
+		equalJSON(t, name+" HealthCheckId", r["HealthCheckId"], ref("HealthCheck"))
+		equalJSON(t, name+" AliasTarget", r["AliasTarget"], map[string]any{
+			"DNSName": getAtt("ApiDomain", "RegionalDomainName"), "HostedZoneId": getAtt("ApiDomain", "RegionalHostedZoneId"),
+			"EvaluateTargetHealth": false})
+		if _, ok := r["TTL"]; ok {
+			t.Errorf("%s: alias records take no TTL", name)
+		}
+		got := map[string]any{}
+		for _, k := range []string{"Failover", "Region", "Weight", "GeoLocation"} {
+			if v, ok := r[k]; ok {
+				got[k] = v
+			}
+		}
+		equalJSON(t, name+" routing", got, tc.want)
+		// Whatever the record, the check keeps probing this region's own host.
+		equalJSON(t, name+" health check host", dig(t, tpl, "Resources", "HealthCheck", "Properties", "HealthCheckConfig", "FullyQualifiedDomainName"),
+			map[string]any{"Fn::Sub": "${HealthApi}.execute-api.eu-west-1.amazonaws.com"})
+	}
+	// A record needs a domain and a health check; a domain needs a certificate.
+	rule := dig(t, raw, "Rules", "RecordNeedsDomainAndHealthCheck", "Assertions").([]any)
+	equalJSON(t, "record rule", []any{dig(t, rule[0], "Assert"), dig(t, rule[1], "Assert")}, []any{
+		map[string]any{"Fn::Not": []any{map[string]any{"Fn::Equals": []any{ref("DomainName"), ""}}}},
+		map[string]any{"Fn::Equals": []any{ref("CreateHealthCheck"), "true"}},
+	})
+	equalJSON(t, "certificate rule", dig(t, dig(t, raw, "Rules", "DomainNeedsCertificate", "Assertions").([]any)[0], "Assert"),
+		map[string]any{"Fn::Not": []any{map[string]any{"Fn::Equals": []any{ref("CertificateArn"), ""}}}})
+}

@@ -119,7 +119,7 @@ func TestSamTargetsExplainWhatTheyNeed(t *testing.T) {
 	if _, err := exec.LookPath("make"); err != nil {
 		t.Skip("make not found")
 	}
-	for _, target := range []string{"start-api", "invoke", "deploy", "sam-build"} {
+	for _, target := range []string{"start-api", "invoke", "deploy", "sam-build", "drain", "undrain"} {
 		cmd := exec.CommandContext(t.Context(), "make", "--no-print-directory", target)
 		cmd.Dir = root
 		out, err := cmd.CombinedOutput()
