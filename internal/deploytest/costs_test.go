@@ -23,7 +23,7 @@ var price = struct {
 	lambdaPerM: 0.20, lambdaGBs: 0.0000133334,
 	logsIngestGB: 0.50, logsStoreGB: 0.03,
 	xrayPerM: 5.00,
-	wafACL: 5.00, wafRule: 1.00, wafPerM: 0.60,
+	wafACL:   5.00, wafRule: 1.00, wafPerM: 0.60,
 	alarm: 0.10, dashboard: 3.00, metric: 0.30, kmsKey: 1.00, nat: 0.045 * 730,
 }
 
