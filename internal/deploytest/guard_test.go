@@ -343,3 +343,21 @@ func checkDocTable(t *testing.T, doc, name, want string) {
 	}
 	t.Errorf("%s: the %s table is out of date (go test ./internal/deploytest -update-docs):\n--- in the doc\n%s--- computed\n%s", doc, name, got, want)
 }
+
+// TestSAMTransformProfiles: the SAM transform accepts both profiles (with the custom
+// domain and its record in all-on), and resolving them leaves what each should create.
+func TestSAMTransformProfiles(t *testing.T) {
+	want := map[string]map[string]bool{ // resource -> created?
+		"defaults": {"HealthApiStage": true, "HealthApiRoute53Stage": true, "HealthCheck": false, "DnsRecord": false, "ApiDomain": false, "PublicStageWebAcl": false, "ApiGatewayAccount": false},
+		"all-on": {"HealthApiStage": true, "HealthApiRoute53Stage": true, "HealthCheck": true, "DnsRecord": true, "ApiDomain": true, "ApiDomainMapping": true,
+			"PublicStageWebAcl": true, "ApiGatewayAccount": true, "RestExecutionLogGroup": true, "HttpAccessLogGroup": true, "HealthCheckAlarm": true},
+	}
+	for _, p := range guardProfiles {
+		res := transformed(t, p.params)["Resources"].(map[string]any)
+		for name, created := range want[p.name] {
+			if _, ok := res[name]; ok != created {
+				t.Errorf("%s: %s created = %v, want %v", p.name, name, ok, created)
+			}
+		}
+	}
+}
