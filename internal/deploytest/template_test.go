@@ -53,7 +53,7 @@ func TestHealthFunction(t *testing.T) {
 	for env, param := range map[string]string{
 		"HEALTH_CHECKS": "HealthChecks", "HEALTH_CHECK_BUDGET": "HealthCheckBudget", "HEALTH_CACHE_TTL": "HealthCacheTTL",
 		"HEALTH_DETAILS_TOKEN": "HealthDetailsToken", "HEALTH_SERVICE_ID": "HealthServiceId",
-		"HEALTH_DRAIN": "Drain",
+		"HEALTH_DRAIN": "Drain", "HEALTH_PUBLIC_CHECKS": "HealthPublicChecks", "HEALTH_CERT_WARN_DAYS": "HealthCertWarnDays",
 	} {
 		equalJSON(t, env, dig(t, raw, "Environment", "Variables", env), ref(param))
 	}
@@ -332,6 +332,8 @@ func TestParameterDefaults(t *testing.T) {
 		"BasePath":                    "",
 		"Drain":                       "false",
 		"LogRetentionInDays":          365,
+		"HealthPublicChecks":          "false",
+		"HealthCertWarnDays":          14,
 		"Route53StageName":            "Route53",
 		"WebAclArn":                   "",
 		"SubnetIds":                   "",
