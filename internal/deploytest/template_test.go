@@ -2,6 +2,7 @@ package deploytest
 
 import (
 	"regexp"
+	"strconv"
 	"slices"
 	"strings"
 	"testing"
@@ -62,7 +63,16 @@ func TestHealthFunction(t *testing.T) {
 	// The defaults must start the function: the very parser it runs at init
 	// reads the environment the template gives it.
 	vars, _ := dig(t, p, "Environment", "Variables").(map[string]any)
-	getenv := func(k string) string { s, _ := vars[k].(string); return s }
+	// CloudFormation passes every value as a string: a Number parameter's 14 as "14".
+	getenv := func(k string) string {
+		switch v := vars[k].(type) {
+		case string:
+			return v
+		case float64:
+			return strconv.FormatFloat(v, 'f', -1, 64)
+		}
+		return ""
+	}
 	if cfg, err := httpapi.LoadConfig(getenv); err != nil {
 		t.Errorf("the template's default environment does not load: %v", err)
 	} else if cfg.Drain {
