@@ -150,6 +150,17 @@ clean: ## Remove build outputs (bin/, .aws-sam/).
 
 ##@ SAM (needs the sam CLI; start-api and invoke also Docker)
 
+# The samconfig.toml config environment deploy, drain and undrain use: default, or one
+# region of a multi-region setup (primary, secondary; docs/operations.md).
+ENV ?= default
+
+# Stops with the list of config environments when ENV names none of them.
+define require-config-env
+	@grep -q '^\[$(ENV)\.deploy\.parameters\]' samconfig.toml || { \
+	  echo "ENV=$(ENV): samconfig.toml has no [$(ENV).deploy.parameters]; config environments: $$(sed -n 's/^\[\([A-Za-z0-9_-]*\)\.deploy\.parameters\]$$/\1/p' samconfig.toml | tr '\n' ' ')"; \
+	  exit 1; }
+endef
+
 .PHONY: sam-build
 sam-build: ## sam build: runs build-HealthFunction into .aws-sam/build.
 	$(require-sam)
@@ -170,5 +181,28 @@ invoke: ## sam build, then sam local invoke HealthFunction -e EVENT.
 	$(SAM) local invoke HealthFunction -e $(EVENT)
 
 .PHONY: deploy
-deploy: sam-build ## sam build, then sam deploy (samconfig.toml); DEPLOY_FLAGS=--guided the first time.
-	$(SAM) deploy $(DEPLOY_FLAGS)
+deploy: ## sam build, then sam deploy --config-env ENV (default, primary, secondary); DEPLOY_FLAGS=--guided the first time.
+	$(require-sam)
+	$(require-config-env)
+	$(SAM) build
+	$(SAM) deploy --config-env $(ENV) $(DEPLOY_FLAGS)
+
+# --parameter-overrides on the command line replaces samconfig's list; sam deploy keeps
+# every parameter it does not name at the stack's previous value, so only Drain changes.
+.PHONY: drain
+drain: ## Take ENV's region out of rotation: Drain=true, /health and /health/ready answer 503 draining.
+	$(require-sam)
+	$(require-config-env)
+	$(SAM) build
+	$(SAM) deploy --config-env $(ENV) --parameter-overrides Drain=true $(DEPLOY_FLAGS)
+
+.PHONY: undrain
+undrain: ## Put ENV's region back: Drain=false.
+	$(require-sam)
+	$(require-config-env)
+	$(SAM) build
+	$(SAM) deploy --config-env $(ENV) --parameter-overrides Drain=false $(DEPLOY_FLAGS)
+
+.PHONY: route53-cidrs
+route53-cidrs: ## Print Route 53's health-checker ranges (ip-ranges.json) as a Route53CheckerCidrs value.
+	@curl -fsS https://ip-ranges.amazonaws.com/ip-ranges.json | python3 -c 'import json,sys; print("Route53CheckerCidrs=" + ",".join(sorted({p["ip_prefix"] for p in json.load(sys.stdin)["prefixes"] if p["service"] == "ROUTE53_HEALTHCHECKS"})))'

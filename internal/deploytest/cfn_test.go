@@ -78,6 +78,9 @@ type resolver struct {
 	tpl    map[string]any
 	params map[string]any
 	conds  map[string]bool
+	// names resolves Ref and ${…} of resources to their logical id (and "Id.Attr"), for
+	// reading texts such as a dashboard body that name resources.
+	names bool
 }
 
 func newResolver(tpl map[string]any, overrides map[string]any) (*resolver, error) {
@@ -248,6 +251,9 @@ func (r *resolver) intrinsic(fn string, arg any) (any, bool) {
 		if p, ok := r.params[name]; ok {
 			return p, true
 		}
+		if r.names {
+			return name, true
+		}
 		return map[string]any{"Ref": name}, true // a resource
 	case "Fn::If":
 		args, _ := arg.([]any)
@@ -287,6 +293,9 @@ func (r *resolver) intrinsic(fn string, arg any) (any, bool) {
 			if f, isNum := v.(float64); ok && isNum {
 				return fmt.Sprint(f)
 			}
+			if r.names && !ok {
+				return name
+			}
 			unresolved = true
 			return m
 		})
@@ -295,6 +304,21 @@ func (r *resolver) intrinsic(fn string, arg any) (any, bool) {
 				return map[string]any{"Fn::Sub": []any{out, vars}}, true
 			}
 			return map[string]any{"Fn::Sub": out}, true
+		}
+		return out, true
+	case "Fn::Split":
+		args, _ := arg.([]any)
+		if len(args) != 2 {
+			return nil, false
+		}
+		sep, _ := args[0].(string)
+		str, ok := r.value(args[1]).(string)
+		if !ok {
+			return nil, false
+		}
+		var out []any
+		for part := range strings.SplitSeq(str, sep) {
+			out = append(out, part)
 		}
 		return out, true
 	case "Fn::Join":

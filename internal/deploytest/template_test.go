@@ -3,6 +3,7 @@ package deploytest
 import (
 	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -53,7 +54,7 @@ func TestHealthFunction(t *testing.T) {
 	for env, param := range map[string]string{
 		"HEALTH_CHECKS": "HealthChecks", "HEALTH_CHECK_BUDGET": "HealthCheckBudget", "HEALTH_CACHE_TTL": "HealthCacheTTL",
 		"HEALTH_DETAILS_TOKEN": "HealthDetailsToken", "HEALTH_SERVICE_ID": "HealthServiceId",
-		"HEALTH_DRAIN": "Drain",
+		"HEALTH_DRAIN": "Drain", "HEALTH_PUBLIC_CHECKS": "HealthPublicChecks", "HEALTH_CERT_WARN_DAYS": "HealthCertWarnDays",
 	} {
 		equalJSON(t, env, dig(t, raw, "Environment", "Variables", env), ref(param))
 	}
@@ -62,7 +63,16 @@ func TestHealthFunction(t *testing.T) {
 	// The defaults must start the function: the very parser it runs at init
 	// reads the environment the template gives it.
 	vars, _ := dig(t, p, "Environment", "Variables").(map[string]any)
-	getenv := func(k string) string { s, _ := vars[k].(string); return s }
+	// CloudFormation passes every value as a string: a Number parameter's 14 as "14".
+	getenv := func(k string) string {
+		switch v := vars[k].(type) {
+		case string:
+			return v
+		case float64:
+			return strconv.FormatFloat(v, 'f', -1, 64)
+		}
+		return ""
+	}
 	if cfg, err := config.Load(getenv); err != nil {
 		t.Errorf("the template's default environment does not load: %v", err)
 	} else if cfg.Drain {
@@ -79,28 +89,51 @@ func TestHealthFunction(t *testing.T) {
 		map[string]any{"Fn::Not": []any{map[string]any{"Fn::Equals": []any{ref("ReservedConcurrency"), 0}}}})
 }
 
-// The role may write to the function's own log group, and nothing else.
-func TestHealthFunctionRoleIsBasicExecutionOnly(t *testing.T) {
-	raw := rawTemplate(t)
-	role := dig(t, raw, "Resources", "HealthFunctionRole")
-	equalJSON(t, "role Type", dig(t, role, "Type"), "AWS::IAM::Role")
-	if m, _ := dig(t, role, "Properties").(map[string]any); m["ManagedPolicyArns"] != nil {
-		t.Errorf("role has ManagedPolicyArns: %v", m["ManagedPolicyArns"])
+// The role may write to the function's own log group and send traces; in a VPC it may
+// also manage the function's network interfaces. Nothing else.
+func TestHealthFunctionRoleIsLeastPrivilege(t *testing.T) {
+	tests := []struct {
+		name      string
+		overrides map[string]any
+		want      map[string][]string // policy name -> sorted actions
+	}{
+		{"defaults", nil, map[string][]string{
+			"write-own-logs": {"logs:CreateLogStream", "logs:PutLogEvents"},
+			"write-traces":   {"xray:PutTelemetryRecords", "xray:PutTraceSegments"},
+		}},
+		{"in a VPC", map[string]any{"SubnetIds": "subnet-1,subnet-2", "SecurityGroupIds": "sg-1"}, map[string][]string{
+			"write-own-logs": {"logs:CreateLogStream", "logs:PutLogEvents"},
+			"write-traces":   {"xray:PutTelemetryRecords", "xray:PutTraceSegments"},
+			// AWSLambdaVPCAccessExecutionRole's EC2 actions, without its account-wide logs rights.
+			"vpc-network-interfaces": {"ec2:AssignPrivateIpAddresses", "ec2:CreateNetworkInterface", "ec2:DeleteNetworkInterface",
+				"ec2:DescribeNetworkInterfaces", "ec2:DescribeSubnets", "ec2:UnassignPrivateIpAddresses"},
+		}},
 	}
-	policies := dig(t, role, "Properties", "Policies").([]any)
-	var actions []string
-	for _, p := range policies {
-		for _, st := range dig(t, p, "PolicyDocument", "Statement").([]any) {
-			equalJSON(t, "statement Effect", dig(t, st, "Effect"), "Allow")
-			equalJSON(t, "statement Resource", dig(t, st, "Resource"), getAtt("HealthLogGroup", "Arn"))
-			for _, a := range dig(t, st, "Action").([]any) {
-				actions = append(actions, a.(string))
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			role := dig(t, parseTemplate(t, tc.overrides), "Resources", "HealthFunctionRole")
+			equalJSON(t, "role Type", dig(t, role, "Type"), "AWS::IAM::Role")
+			if m, _ := dig(t, role, "Properties").(map[string]any); m["ManagedPolicyArns"] != nil {
+				t.Errorf("role has ManagedPolicyArns: %v", m["ManagedPolicyArns"])
 			}
-		}
-	}
-	slices.Sort(actions)
-	if !slices.Equal(actions, []string{"logs:CreateLogStream", "logs:PutLogEvents"}) {
-		t.Errorf("role actions = %v, want logs:CreateLogStream and logs:PutLogEvents", actions)
+			got := map[string][]string{}
+			for _, p := range dig(t, role, "Properties", "Policies").([]any) {
+				name := dig(t, p, "PolicyName").(string)
+				for _, st := range dig(t, p, "PolicyDocument", "Statement").([]any) {
+					equalJSON(t, name+" Effect", dig(t, st, "Effect"), "Allow")
+					wantRes := any("*") // X-Ray and EC2 network-interface actions take no resource
+					if name == "write-own-logs" {
+						wantRes = getAtt("HealthLogGroup", "Arn")
+					}
+					equalJSON(t, name+" Resource", dig(t, st, "Resource"), wantRes)
+					for _, a := range dig(t, st, "Action").([]any) {
+						got[name] = append(got[name], a.(string))
+					}
+				}
+				slices.Sort(got[name])
+			}
+			equalJSON(t, "role policies", got, tc.want)
+		})
 	}
 }
 
@@ -115,11 +148,18 @@ func TestRESTAPIRoutesAndStage(t *testing.T) {
 			continue
 		}
 		equalJSON(t, name+".RestApiId", dig(t, ev, "Properties", "RestApiId"), ref("HealthApi"))
+		// Only the detailed view needs a caller identity; the health routes stay public.
+		auth := ev.(map[string]any)["Properties"].(map[string]any)["Auth"]
+		if dig(t, ev, "Properties", "Path") == "/health/details" {
+			equalJSON(t, name+".Auth", auth, map[string]any{"Authorizer": "AWS_IAM", "InvokeRole": "NONE"})
+		} else if auth != nil {
+			t.Errorf("%s has Auth %v: the health routes are public", name, auth)
+		}
 		routes = append(routes, dig(t, ev, "Properties", "Method").(string)+" "+dig(t, ev, "Properties", "Path").(string))
 	}
 	slices.Sort(routes)
 	want := []string{
-		"GET /health", "GET /health/live", "GET /health/ready",
+		"GET /health", "GET /health/details", "GET /health/live", "GET /health/ready",
 		"HEAD /health", "HEAD /health/live", "HEAD /health/ready",
 		"OPTIONS /health", "OPTIONS /health/live", "OPTIONS /health/ready",
 	}
@@ -168,9 +208,10 @@ func TestRoute53HealthCheck(t *testing.T) {
 	equalJSON(t, "Type", dig(t, c, "Type"), "HTTPS_STR_MATCH")
 	equalJSON(t, "Port", dig(t, c, "Port"), 443)
 	equalJSON(t, "EnableSNI (execute-api needs SNI)", dig(t, c, "EnableSNI"), true)
-	equalJSON(t, "ResourcePath with default parameters", dig(t, c, "ResourcePath"), "/Prod/health")
-	v1 := parseTemplate(t, map[string]any{"StageName": "v1"})
-	equalJSON(t, "ResourcePath with StageName=v1", dig(t, v1, "Resources", "HealthCheck", "Properties", "HealthCheckConfig", "ResourcePath"), "/v1/health")
+	// Route 53's own stage, not the public one.
+	equalJSON(t, "ResourcePath with default parameters", dig(t, c, "ResourcePath"), "/Route53/health")
+	v1 := parseTemplate(t, map[string]any{"StageName": "v1", "Route53StageName": "r53"})
+	equalJSON(t, "ResourcePath with Route53StageName=r53", dig(t, v1, "Resources", "HealthCheck", "Properties", "HealthCheckConfig", "ResourcePath"), "/r53/health")
 
 	equalJSON(t, "SearchString default", dig(t, c, "SearchString"), `"status":"healthy"`)
 	// Whatever the choice, a healthy answer matches and an unhealthy one never does.
@@ -193,7 +234,7 @@ func TestRoute53HealthCheck(t *testing.T) {
 
 	raw := dig(t, rawTemplate(t), "Resources", "HealthCheck", "Properties", "HealthCheckConfig")
 	equalJSON(t, "FullyQualifiedDomainName", dig(t, raw, "FullyQualifiedDomainName"), sub("${HealthApi}.execute-api.${AWS::Region}.${AWS::URLSuffix}"))
-	equalJSON(t, "ResourcePath", dig(t, raw, "ResourcePath"), sub("/${StageName}/health"))
+	equalJSON(t, "ResourcePath", dig(t, raw, "ResourcePath"), sub("/${Route53StageName}/health"))
 	equalJSON(t, "RequestInterval", dig(t, raw, "RequestInterval"), ref("HealthCheckRequestInterval"))
 	equalJSON(t, "FailureThreshold", dig(t, raw, "FailureThreshold"), ref("HealthCheckFailureThreshold"))
 	equalJSON(t, "SearchString", dig(t, raw, "SearchString"), ref("HealthCheckSearchString"))
@@ -245,6 +286,15 @@ func TestOptionalFrontsAreConditional(t *testing.T) {
 		"HealthFunctionUrlInvokePermission": "CreateFunctionUrl",
 		"HealthCheck":                       "CreateHealthCheck",
 		"HealthCheckAlarm":                  "CreateHealthCheckAlarm",
+		"HttpAccessLogGroup":                "CreateHttpApi",
+		"RestExecutionLogGroup":             "ExecutionLogging",
+		"Route53ExecutionLogGroup":          "ExecutionLogging",
+		"ApiGatewayCloudWatchRole":          "CreateApiGatewayAccount",
+		"ApiGatewayAccount":                 "CreateApiGatewayAccount",
+		"PublicStageWebAcl":                 "HasWebAcl",
+		"ApiDomain":                         "HasDomain",
+		"ApiDomainMapping":                  "HasDomain",
+		"DnsRecord":                         "CreateRecord",
 	}
 	for name, cond := range want {
 		equalJSON(t, name+".Condition", dig(t, resources, name, "Condition"), cond)
@@ -291,6 +341,19 @@ func TestParameterDefaults(t *testing.T) {
 		"CorsAllowedOrigins":          "*",
 		"BasePath":                    "",
 		"Drain":                       "false",
+		"LogRetentionInDays":          365,
+		"HealthPublicChecks":          "false",
+		"HealthCertWarnDays":          14,
+		"Route53StageName":            "Route53",
+		"WebAclArn":                   "",
+		"SubnetIds":                   "",
+		"SecurityGroupIds":            "",
+		"KmsKeyArn":                   "",
+		"EnableExecutionLogging":      "false",
+		"CreateApiGatewayAccountRole": "false",
+		"DomainName":                  "",
+		"HostedZoneId":                "",
+		"RoutingPolicy":               "failover",
 	}
 	for name, def := range want {
 		equalJSON(t, name+" default", dig(t, params, name, "Default"), def)

@@ -1,0 +1,363 @@
+package deploytest
+
+import (
+	"bytes"
+	"encoding/json"
+	"flag"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"runtime"
+	"slices"
+	"strings"
+	"testing"
+)
+
+// AWS Control Tower's proactive controls, as cfn-guard rules, on the template after
+// the SAM transform, for two parameter profiles. The rules have no suppressions: a
+// control may fail only where accepted below, and the reason goes into
+// docs/compliance.md (its table is rendered from these results: go test
+// ./internal/deploytest -run Guard -update-docs rewrites it).
+
+var updateDocs = flag.Bool("update-docs", false, "rewrite the generated tables in docs/")
+
+// guardPackage is where .ci/run installs @cdklabs/cdk-validator-cfnguard (npm,
+// git-ignored); CFN_GUARD_PACKAGE points elsewhere.
+const guardPackage = ".tools/cfnguard/node_modules/@cdklabs/cdk-validator-cfnguard"
+
+// guardVersion is the package .ci/run installs; the table in docs/compliance.md
+// names it.
+const guardVersion = "0.0.62"
+
+type profile struct {
+	name   string
+	params map[string]any
+}
+
+var guardProfiles = []profile{
+	{"defaults", map[string]any{}},
+	// Every optional protection on, and every optional front and resource too.
+	{"all-on", map[string]any{
+		"SubnetIds":                   "subnet-0123456789abcdef0,subnet-0fedcba9876543210",
+		"SecurityGroupIds":            "sg-0123456789abcdef0",
+		"KmsKeyArn":                   "arn:aws:kms:us-east-1:123456789012:key/0a1b2c3d-4e5f-6789-abcd-ef0123456789",
+		"EnableExecutionLogging":      "true",
+		"CreateApiGatewayAccountRole": "true",
+		"WebAclArn":                   "arn:aws:wafv2:us-east-1:123456789012:regional/webacl/health/0a1b2c3d-4e5f-6789-abcd-ef0123456789",
+		"EnableHttpApi":               "true",
+		"EnableFunctionUrl":           "true",
+		"AlarmTopicArn":               "arn:aws:sns:us-east-1:123456789012:health-alarms",
+		"CreateHealthCheck":           "true",
+		"DomainName":                  "health.example.com",
+		"CertificateArn":              "arn:aws:acm:us-east-1:123456789012:certificate/0a1b2c3d-4e5f-6789-abcd-ef0123456789",
+		"HostedZoneId":                "Z0123456789ABCDEFGHIJ",
+		"HealthDetailsToken":          strings.Repeat("t", 32),
+	}},
+}
+
+// accepted is every control allowed to fail, per profile, with the resources it may
+// fail on and why. Anything else failing fails the test; an accepted failure that no
+// longer happens does too (the list must stay exact).
+var accepted = map[string]map[string]struct {
+	resources []string
+	why       string
+}{
+	"defaults": {
+		"CT.APIGATEWAY.PR.1": {[]string{"HealthApiRoute53Stage", "HealthApiStage"},
+			"operator resource: execution logging needs the account's API Gateway log role (EnableExecutionLogging=true, CreateApiGatewayAccountRole=true once per region)"},
+		"CT.CLOUDWATCH.PR.1": {[]string{"Api5xxAlarm", "FunctionDurationAlarm", "FunctionErrorsAlarm", "FunctionThrottlesAlarm", "ReadinessAlarm"},
+			"operator resource: alarms need the operator's SNS topic (AlarmTopicArn)"},
+		"CT.CLOUDWATCH.PR.3": {[]string{"HealthLogGroup", "RestAccessLogGroup"},
+			"operator resource: encryption needs the operator's KMS key (KmsKeyArn)"},
+		"CT.LAMBDA.PR.3": {[]string{"HealthFunction"},
+			"operator resource: a VPC needs the operator's subnets and security groups (SubnetIds, SecurityGroupIds)"},
+	},
+	"all-on": {
+		"CT.APIGATEWAY.PR.5": {[]string{"HealthHttpApiDefaultRoute", "HealthHttpApiGetRoute", "HealthHttpApiHeadRoute"},
+			"public by design: a health URL anyone (a load balancer, a status page) can read"},
+		"CT.LAMBDA.PR.2": {[]string{"HealthFunctionUrlInvokePermission", "HealthFunctionUrlPermission"},
+			"public by design: the optional public Function URL (EnableFunctionUrl)"},
+		"CT.LAMBDA.PR.5": {[]string{"HealthFunctionUrl"},
+			"public by design: the optional public Function URL has AuthType NONE"},
+	},
+}
+
+type guardResult struct {
+	status    string   // PASS, FAIL, SKIP (no resource the rule applies to)
+	resources []string // failing resources
+	title     string
+}
+
+func findGuard(t *testing.T) (bin, rules string) {
+	t.Helper()
+	pkg := os.Getenv("CFN_GUARD_PACKAGE")
+	if pkg == "" {
+		pkg = filepath.Join(root, guardPackage)
+	}
+	arch := map[string]string{"amd64": "x86_64", "arm64": "aarch64"}[runtime.GOARCH]
+	osDir := map[string]string{"linux": "ubuntu", "darwin": "macos"}[runtime.GOOS]
+	bin = filepath.Join(pkg, "bin", osDir, arch, "cfn-guard")
+	rules = filepath.Join(pkg, "rules", "control-tower", "cfn-guard")
+	if _, err := os.Stat(bin); err != nil {
+		t.Skipf("cfn-guard not installed (%v): Control Tower controls not checked; .ci/run installs it: "+
+			"npm install --prefix .tools/cfnguard @cdklabs/cdk-validator-cfnguard@%s", err, guardVersion)
+	}
+	return bin, rules
+}
+
+// samTransformTemplate prints the transformed template for the given parameters.
+const samTransformTemplate = `
+import json, os, sys
+os.environ.setdefault("AWS_DEFAULT_REGION", "us-east-1")
+try:
+    from samtranslator.translator.transform import transform
+    from samtranslator.yaml_helper import yaml_parse
+except ImportError as e:
+    print("SKIP: aws-sam-translator not installed:", e)
+    sys.exit(3)
+
+class NoManagedPolicies:
+    def load(self):
+        return {}
+
+with open(sys.argv[1]) as f:
+    template = yaml_parse(f.read())
+for resource in template.get("Resources", {}).values():
+    if resource.get("Type") == "AWS::Serverless::Function":
+        resource["Properties"]["CodeUri"] = "s3://bucket/health.zip"
+print(json.dumps(transform(template, json.loads(sys.argv[2]), NoManagedPolicies())))
+`
+
+// transformed is template.yaml after the SAM transform with params, then resolved for
+// them: conditions decided, resources CloudFormation would not create left out.
+func transformed(t *testing.T, params map[string]any) map[string]any {
+	t.Helper()
+	py, err := exec.LookPath("python3")
+	if err != nil {
+		t.Skip("python3 not found: SAM transform not run, Control Tower controls not checked")
+	}
+	js, _ := json.Marshal(params)
+	cmd := exec.CommandContext(t.Context(), py, "-c", samTransformTemplate, "template.yaml", string(js))
+	cmd.Dir = root
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	out, err := cmd.Output()
+	if ee, ok := err.(*exec.ExitError); ok && ee.ExitCode() == 3 {
+		t.Skip(strings.TrimSpace(string(out)) + ": Control Tower controls not checked (pip install aws-sam-translator)")
+	}
+	if err != nil {
+		t.Fatalf("SAM transform: %v\n%s", err, stderr.Bytes())
+	}
+	var tpl map[string]any
+	if err := json.Unmarshal(out, &tpl); err != nil {
+		t.Fatal(err)
+	}
+	r, err := newResolver(tpl, params)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Control Tower runs these rules as CloudFormation hooks, on resolved properties:
+	// a reference to a resource becomes a placeholder string (its logical id) here.
+	r.names = true
+	return r.template(true)
+}
+
+var (
+	controlRe  = regexp.MustCompile(`\[(CT\.[A-Z0-9-]+\.PR\.[0-9]+)\]:\s*([^\n\\]+)`)
+	resourceRe = regexp.MustCompile(`/Resources/([A-Za-z0-9]+)`)
+	typeRe     = regexp.MustCompile(`["'](AWS::[A-Za-z0-9]+::[A-Za-z0-9]+)["']`)
+)
+
+// runGuard runs every rule file on one template; results keyed by control id.
+func runGuard(t *testing.T, bin, rules string, tpl map[string]any) map[string]guardResult {
+	t.Helper()
+	data := filepath.Join(t.TempDir(), "template.json")
+	js, _ := json.Marshal(tpl)
+	if err := os.WriteFile(data, js, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	files, _ := filepath.Glob(filepath.Join(rules, "*", "*.guard"))
+	if len(files) < 100 {
+		t.Fatalf("%d rule files under %s: not the Control Tower rules", len(files), rules)
+	}
+	types := map[string]bool{}
+	for _, r := range tpl["Resources"].(map[string]any) {
+		types[r.(map[string]any)["Type"].(string)] = true
+	}
+	results := map[string]guardResult{}
+	for _, f := range files {
+		src, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		m := controlRe.FindSubmatch(src)
+		if m == nil {
+			t.Fatalf("%s names no control", f)
+		}
+		id := string(m[1])
+		// A rule whose resource types are all absent skips: no need to run it.
+		applies := false
+		for _, typ := range typeRe.FindAllSubmatch(src, -1) {
+			applies = applies || types[string(typ[1])]
+		}
+		if !applies {
+			if _, ok := results[id]; !ok {
+				results[id] = guardResult{status: "SKIP", title: strings.TrimSpace(string(m[2]))}
+			}
+			continue
+		}
+		cmd := exec.CommandContext(t.Context(), bin, "validate", "-r", f, "-d", data, "-o", "json", "-S", "none")
+		out, err := cmd.Output()
+		// cfn-guard exits 19 when a rule fails, 0 when all pass or skip.
+		if ee, ok := err.(*exec.ExitError); err != nil && (!ok || ee.ExitCode() != 19) {
+			t.Fatalf("cfn-guard on %s: %v\n%s", f, err, out)
+		}
+		var res struct {
+			Status       string            `json:"status"`
+			NotCompliant []json.RawMessage `json:"not_compliant"`
+		}
+		if err := json.Unmarshal(out, &res); err != nil {
+			t.Fatalf("cfn-guard output for %s: %v\n%s", f, err, out)
+		}
+		r := guardResult{status: res.Status, title: strings.TrimSpace(string(m[2]))}
+		for _, nc := range res.NotCompliant {
+			for _, rm := range resourceRe.FindAllSubmatch(nc, -1) {
+				if name := string(rm[1]); !slices.Contains(r.resources, name) {
+					r.resources = append(r.resources, name)
+				}
+			}
+		}
+		slices.Sort(r.resources)
+		if prev, ok := results[id]; ok && prev.status == "FAIL" {
+			continue // one control, several files: keep a failure
+		}
+		results[id] = r
+	}
+	return results
+}
+
+func TestControlTowerGuard(t *testing.T) {
+	if testing.Short() {
+		t.Skip("runs the SAM transform and cfn-guard; skipped with -short")
+	}
+	bin, rules := findGuard(t)
+	all := map[string]map[string]guardResult{}
+	for _, p := range guardProfiles {
+		results := runGuard(t, bin, rules, transformed(t, p.params))
+		all[p.name] = results
+		for id, r := range results {
+			acc, ok := accepted[p.name][id]
+			switch {
+			case r.status == "FAIL" && !ok:
+				t.Errorf("%s: %s fails on %v: %s", p.name, id, r.resources, r.title)
+			case r.status == "FAIL" && !slices.Equal(r.resources, acc.resources):
+				t.Errorf("%s: %s fails on %v, accepted only on %v", p.name, id, r.resources, acc.resources)
+			case r.status != "FAIL" && ok:
+				t.Errorf("%s: %s is %s but listed as an accepted failure: drop it from the list", p.name, id, r.status)
+			}
+		}
+		for id := range accepted[p.name] {
+			if _, ok := results[id]; !ok {
+				t.Errorf("%s: accepted control %s is not among the rules", p.name, id)
+			}
+		}
+	}
+	// Defaults fail only controls that are public by design or need the operator's own
+	// resources; everything on, only public-by-design ones.
+	for id, acc := range accepted["defaults"] {
+		if !strings.HasPrefix(acc.why, "public by design") && !strings.HasPrefix(acc.why, "operator resource") {
+			t.Errorf("defaults: %s accepted for %q: neither public by design nor an operator resource", id, acc.why)
+		}
+	}
+	for id, acc := range accepted["all-on"] {
+		if !strings.HasPrefix(acc.why, "public by design") {
+			t.Errorf("all-on: %s accepted for %q: only public-by-design failures are acceptable there", id, acc.why)
+		}
+	}
+	checkDocTable(t, "docs/compliance.md", "guard", renderGuardTable(all))
+}
+
+func renderGuardTable(all map[string]map[string]guardResult) string {
+	var ids []string
+	for id := range all["defaults"] {
+		if all["defaults"][id].status != "SKIP" || all["all-on"][id].status != "SKIP" {
+			ids = append(ids, id)
+		}
+	}
+	slices.SortFunc(ids, func(a, b string) int { return strings.Compare(a, b) })
+	var b strings.Builder
+	fmt.Fprintf(&b, "| Control | What it requires | Defaults | All on | Why |\n|---|---|---|---|---|\n")
+	cell := func(profile, id string) string {
+		r := all[profile][id]
+		switch r.status {
+		case "FAIL":
+			return "accepted (" + strings.Join(r.resources, ", ") + ")"
+		case "SKIP":
+			return "n/a"
+		}
+		return "pass"
+	}
+	for _, id := range ids {
+		title := all["defaults"][id].title
+		if title == "" {
+			title = all["all-on"][id].title
+		}
+		why := []string{}
+		for _, p := range []string{"defaults", "all-on"} {
+			if a, ok := accepted[p][id]; ok {
+				why = append(why, p+": "+a.why)
+			}
+		}
+		fmt.Fprintf(&b, "| %s | %s | %s | %s | %s |\n", id, title, cell("defaults", id), cell("all-on", id), strings.Join(why, "; "))
+	}
+	return b.String()
+}
+
+// checkDocTable compares a generated block of a doc, between <!-- begin NAME --> and
+// <!-- end NAME -->, with want; -update-docs rewrites it.
+func checkDocTable(t *testing.T, doc, name, want string) {
+	t.Helper()
+	path := filepath.Join(root, doc)
+	src, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatalf("%s: %v", doc, err)
+	}
+	begin, end := "<!-- begin "+name+" -->\n", "<!-- end "+name+" -->"
+	i, j := bytes.Index(src, []byte(begin)), bytes.Index(src, []byte(end))
+	if i < 0 || j < i {
+		t.Fatalf("%s has no %q ... %q block", doc, begin, end)
+	}
+	got := string(src[i+len(begin) : j])
+	if got == want {
+		return
+	}
+	if *updateDocs {
+		out := append(append(append([]byte{}, src[:i+len(begin)]...), want...), src[j:]...)
+		if err := os.WriteFile(path, out, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		t.Logf("%s: %s table rewritten", doc, name)
+		return
+	}
+	t.Errorf("%s: the %s table is out of date (go test ./internal/deploytest -update-docs):\n--- in the doc\n%s--- computed\n%s", doc, name, got, want)
+}
+
+// TestSAMTransformProfiles: the SAM transform accepts both profiles (with the custom
+// domain and its record in all-on), and resolving them leaves what each should create.
+func TestSAMTransformProfiles(t *testing.T) {
+	want := map[string]map[string]bool{ // resource -> created?
+		"defaults": {"HealthApiStage": true, "HealthApiRoute53Stage": true, "HealthCheck": false, "DnsRecord": false, "ApiDomain": false, "PublicStageWebAcl": false, "ApiGatewayAccount": false},
+		"all-on": {"HealthApiStage": true, "HealthApiRoute53Stage": true, "HealthCheck": true, "DnsRecord": true, "ApiDomain": true, "ApiDomainMapping": true,
+			"PublicStageWebAcl": true, "ApiGatewayAccount": true, "RestExecutionLogGroup": true, "HttpAccessLogGroup": true, "HealthCheckAlarm": true},
+	}
+	for _, p := range guardProfiles {
+		res := transformed(t, p.params)["Resources"].(map[string]any)
+		for name, created := range want[p.name] {
+			if _, ok := res[name]; ok != created {
+				t.Errorf("%s: %s created = %v, want %v", p.name, name, ok, created)
+			}
+		}
+	}
+}
