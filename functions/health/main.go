@@ -13,15 +13,18 @@ import (
 	"github.com/whatsapp-contact-processor/health/internal/emf"
 	"github.com/whatsapp-contact-processor/health/internal/funcmain"
 	"github.com/whatsapp-contact-processor/health/internal/httpapi"
+	"github.com/whatsapp-contact-processor/health/internal/lambdahttp"
 )
 
 func main() { funcmain.Main("health", newHandler) }
 
-// newHandler is the health API, its readiness metrics written as CloudWatch
-// Embedded Metric Format lines on stdout (the function's log stream).
+// newHandler is the health API. Its readiness metrics go out as CloudWatch
+// Embedded Metric Format lines on stdout (the function's log stream), and
+// the detailed view opens to the IAM principals the front vouches for.
 func newHandler(cfg config.Config, logger *slog.Logger) (http.Handler, error) {
 	return httpapi.NewServer(cfg,
 		httpapi.WithLogger(logger),
 		httpapi.WithObserver(emf.New(os.Stdout, cfg.ServiceID).Observe),
+		httpapi.WithTrustedCaller(func(r *http.Request) (string, bool) { return lambdahttp.CallerFromContext(r.Context()) }),
 	), nil
 }

@@ -17,6 +17,7 @@ import (
 
 	"github.com/whatsapp-contact-processor/health/internal/config"
 	"github.com/whatsapp-contact-processor/health/internal/lambdahttp"
+	"github.com/whatsapp-contact-processor/health/internal/secheaders"
 )
 
 // NewHandler builds a function's http.Handler from its configuration. It is
@@ -67,6 +68,7 @@ func Run(ctx context.Context, name string, args []string, getenv func(string) st
 		return lambdahttp.New(h,
 			lambdahttp.WithLogger(logger),
 			lambdahttp.WithBasePath(cfg.BasePath),
+			lambdahttp.WithHeaders(secheaders.Header()),
 		), nil
 	}
 

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/aws/aws-lambda-go/lambdacontext"
 	"github.com/whatsapp-contact-processor/health/internal/lambdahttp"
 )
 
@@ -223,6 +224,9 @@ func TestCallerFromContext(t *testing.T) {
 		want    string
 	}{
 		{"REST with AWS_IAM", fixture(t, "rest-api.json", "requestContext.identity.userArn", user), user},
+		{"REST with AWS_IAM, another account", fixture(t, "rest-api.json", "requestContext.identity.userArn", forged), ""},
+		{"REST with AWS_IAM, not an ARN", fixture(t, "rest-api.json", "requestContext.identity.userArn", "theUserArn"), ""},
+		{"HTTP API with IAM, another account", fixture(t, "http-api.json", "requestContext.authorizer", map[string]any{"iam": map[string]any{"userArn": forged}}), ""},
 		{"REST without IAM auth", fixture(t, "rest-api.json", "requestContext.identity.userArn", nil), ""},
 		{"REST userArn null", fixture(t, "rest-api.json", "requestContext.identity.userArn", nil, "requestContext.identity.user", nil), ""},
 		{"REST userArn in payload 2.0's place", fixture(t, "rest-api.json", "requestContext.identity.userArn", nil, "requestContext.authorizer", map[string]any{"iam": map[string]any{"userArn": forged}}), ""},
@@ -239,7 +243,7 @@ func TestCallerFromContext(t *testing.T) {
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			got, gotOK = "unset", true
-			invoke(t, h, tc.payload)
+			invokeAs(t, h, tc.payload, "arn:aws:lambda:us-east-1:111122223333:function:health")
 			if got != tc.want || gotOK != (tc.want != "") {
 				t.Errorf("CallerFromContext = %q, %v; want %q", got, gotOK, tc.want)
 			}
@@ -247,6 +251,12 @@ func TestCallerFromContext(t *testing.T) {
 	}
 	if p, ok := lambdahttp.CallerFromContext(t.Context()); ok || p != "" {
 		t.Errorf("outside an invocation: %q, %v", p, ok)
+	}
+	// Without the invocation's function ARN there is no account to match.
+	got, gotOK = "unset", true
+	invoke(t, h, fixture(t, "rest-api.json", "requestContext.identity.userArn", user))
+	if got != "" || gotOK {
+		t.Errorf("no Lambda context: CallerFromContext = %q, %v", got, gotOK)
 	}
 }
 
@@ -263,5 +273,14 @@ func TestWithHeaders(t *testing.T) {
 	r := invoke(t, lambdahttp.New(testApp()), bad)
 	if r.StatusCode != 400 || len(r.MultiValueHeaders) != 1 || r.header("Content-Type") != "application/json" {
 		t.Errorf("without the option: %d %v", r.StatusCode, r.MultiValueHeaders)
+	}
+}
+
+// invokeAs invokes h as Lambda would the function functionARN.
+func invokeAs(t *testing.T, h *lambdahttp.Handler, payload []byte, functionARN string) {
+	t.Helper()
+	ctx := lambdacontext.NewContext(t.Context(), &lambdacontext.LambdaContext{InvokedFunctionArn: functionARN})
+	if _, err := h.Invoke(ctx, payload); err != nil {
+		t.Fatalf("Invoke: %v", err)
 	}
 }

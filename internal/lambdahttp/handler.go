@@ -108,7 +108,7 @@ func (h *Handler) Invoke(ctx context.Context, payload []byte) (out []byte, err e
 	release, err := ev.parse(payload)
 	defer release()
 	if err != nil {
-		h.logger.WarnContext(ctx, "rejected event", slog.String("request_id", requestID(ctx, &ev)), slog.String("error", err.Error()))
+		h.logger.WarnContext(ctx, "rejected event", slog.String("error", err.Error()))
 		return nil, err
 	}
 	resp := responses.Get().(*response)
@@ -125,7 +125,7 @@ func (h *Handler) Invoke(ctx context.Context, payload []byte) (out []byte, err e
 		s = h.serveV2(ctx, &ev, resp)
 	}
 	h.logger.LogAttrs(ctx, slog.LevelInfo, "request",
-		slog.String("request_id", requestID(ctx, &ev)),
+		slog.String("api_request_id", str(ev.rc.Get("requestId"))),
 		slog.String("source", string(ev.src)),
 		slog.String("method", truncate(ev.method, 16)),
 		slog.String("path", truncate(ev.path, 256)),
@@ -148,13 +148,32 @@ type callKey struct{}
 // Function URL authenticated: requestContext.identity.userArn of a REST API
 // route with AWS_IAM auth, requestContext.authorizer.iam.userArn of an HTTP
 // API or Function URL with IAM auth; never anything from headers, query or
-// body. ALB vouches for no one. ok is false when there is no principal.
+// body. ALB vouches for no one.
+//
+// Only a principal of the function's own account counts (the account in the
+// invocation's function ARN): valid credentials of any other AWS account say
+// nothing about who may read this service's internals. ok is false when there
+// is no such principal.
 func CallerFromContext(ctx context.Context) (principal string, ok bool) {
 	c, _ := ctx.Value(callKey{}).(*call)
 	if c == nil || c.caller == "" {
 		return "", false
 	}
+	lc, _ := lambdacontext.FromContext(ctx)
+	if lc == nil || arnAccount(c.caller) == "" || arnAccount(c.caller) != arnAccount(lc.InvokedFunctionArn) {
+		return "", false
+	}
 	return c.caller, true
+}
+
+// arnAccount is the account field of an ARN
+// (arn:partition:service:region:account:resource), or "".
+func arnAccount(arn string) string {
+	f := strings.SplitN(arn, ":", 6)
+	if len(f) < 6 || f[0] != "arn" || len(f[4]) != 12 {
+		return ""
+	}
+	return f[4]
 }
 
 // serveHTTP is the handler the adapters call, with the request they built.
@@ -239,13 +258,6 @@ func stripSegments(p, prefix string) string {
 		return rest
 	}
 	return p
-}
-
-func requestID(ctx context.Context, ev *event) string {
-	if lc, ok := lambdacontext.FromContext(ctx); ok && lc.AwsRequestID != "" {
-		return lc.AwsRequestID
-	}
-	return str(ev.rc.Get("requestId"))
 }
 
 // truncate cuts s to at most n bytes, not inside a UTF-8 sequence.

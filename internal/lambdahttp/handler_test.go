@@ -440,7 +440,10 @@ func TestRequestLog(t *testing.T) {
 	if err := json.Unmarshal(lines[0], &req); err != nil {
 		t.Fatalf("log is not JSON: %v", err)
 	}
-	want := map[string]any{"level": "INFO", "msg": "request", "request_id": "req-123", "source": "http-api",
+	// Lambda's request id is the log handler's to add (aws-lambda-go's
+	// lambdacontext handler does); the line carries API Gateway's, which
+	// its access log has too.
+	want := map[string]any{"level": "INFO", "msg": "request", "api_request_id": "LV7fzho-PHcEJPw=", "source": "http-api",
 		"method": "GET", "path": "/Prod/health", "status": float64(200)}
 	for k, v := range want {
 		if req[k] != v {

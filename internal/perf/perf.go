@@ -2,16 +2,18 @@ package perf
 
 import (
 	"fmt"
+	"log/slog"
 	"os"
 	"path/filepath"
 	"runtime"
 
 	"github.com/aws/aws-lambda-go/lambda"
+	"github.com/aws/aws-lambda-go/lambdacontext"
 
 	"github.com/whatsapp-contact-processor/health/internal/config"
 	"github.com/whatsapp-contact-processor/health/internal/httpapi"
 	"github.com/whatsapp-contact-processor/health/internal/lambdahttp"
-	"github.com/whatsapp-contact-processor/health/internal/logging"
+	"github.com/whatsapp-contact-processor/health/internal/secheaders"
 )
 
 // Front is one AWS service in front of the function, with the sample event
@@ -56,12 +58,12 @@ func (f Front) Payload() ([]byte, error) {
 // Floor is the hand-written handler for this front, as the runtime wraps it.
 func (f Front) Floor() lambda.Handler { return lambda.NewHandler(f.floor) }
 
-// Ours is the function as main wires it (default configuration, logging at
-// INFO to discard), wrapped by the runtime as lambda.Start wraps it.
+// Ours is the function as funcmain wires it (default configuration, JSON
+// logging at INFO to discard), wrapped by the runtime as lambda.Start wraps it.
 func Ours() lambda.Handler {
-	logger := logging.New(discard{}, "INFO")
+	logger := slog.New(slog.NewJSONHandler(discard{}, &slog.HandlerOptions{ReplaceAttr: lambdacontext.ReplaceAttr}))
 	app := httpapi.NewServer(config.Default())
-	return lambda.NewHandler(lambdahttp.New(app, lambdahttp.WithLogger(logger)))
+	return lambda.NewHandler(lambdahttp.New(app, lambdahttp.WithLogger(logger), lambdahttp.WithHeaders(secheaders.Header())))
 }
 
 // discard drops the log lines after slog has formatted them: formatting is

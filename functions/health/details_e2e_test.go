@@ -1,0 +1,75 @@
+package main
+
+import (
+	"encoding/json"
+	"strings"
+	"testing"
+
+	"github.com/whatsapp-contact-processor/health/internal/rietest"
+)
+
+// TestDetailsThroughTheRuntimeEmulator: the deployed REST API puts AWS_IAM on
+// /health/details, and API Gateway then names the signed caller in
+// requestContext.identity.userArn. The real bootstrap must show that caller
+// the failure reasons and the version, and show an anonymous caller (no
+// userArn), or one from another account, the overall status only.
+func TestDetailsThroughTheRuntimeEmulator(t *testing.T) {
+	if testing.Short() {
+		t.Skip("-short: skipping the end-to-end run under the runtime emulator")
+	}
+	closed := rietest.FreeAddr(t) // nothing listens there once FreeAddr returns
+	fn := rietest.Start(t, rietest.BuildBootstrap(t, "./functions/health"),
+		"HEALTH_CHECKS=db=tcp://"+closed+",critical,timeout=500ms",
+		"HEALTH_CHECK_BUDGET=1s",
+	)
+	// The emulator invokes the function as arn:aws:lambda:us-east-1:012345678912:function:….
+	const sameAccount = "arn:aws:iam::012345678912:user/operator"
+	const otherAccount = "arn:aws:iam::999999999999:user/operator"
+	event := func(userArn any) []byte {
+		var ev map[string]any
+		if err := json.Unmarshal(rietest.SampleEvent(t, "rest-api.json"), &ev); err != nil {
+			t.Fatal(err)
+		}
+		ev["path"], ev["resource"] = "/health/details", "/health/details"
+		ev["requestContext"].(map[string]any)["identity"].(map[string]any)["userArn"] = userArn
+		b, _ := json.Marshal(ev)
+		return b
+	}
+	tests := []struct {
+		name       string
+		userArn    any
+		wantDetail bool
+	}{
+		{"IAM caller of this account", sameAccount, true},
+		{"anonymous", nil, false},
+		{"IAM caller of another account", otherAccount, false},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			status, out, err := fn.Invoke(t.Context(), event(tc.userArn))
+			if err != nil || status != 200 {
+				t.Fatalf("emulator answered %d, %v\n%s", status, err, fn.Output())
+			}
+			var got struct {
+				StatusCode int    `json:"statusCode"`
+				Body       string `json:"body"`
+			}
+			if err := json.Unmarshal(out, &got); err != nil {
+				t.Fatalf("%v: %s", err, out)
+			}
+			var view map[string]any
+			if err := json.Unmarshal([]byte(got.Body), &view); err != nil {
+				t.Fatalf("%v: %s", err, got.Body)
+			}
+			if got.StatusCode != 503 || view["status"] != "fail" {
+				t.Errorf("got %d %s, want 503 and status fail", got.StatusCode, got.Body)
+			}
+			_, hasVersion := view["version"]
+			hasReason := strings.Contains(got.Body, "connection refused")
+			hasNames := strings.Contains(got.Body, `"db:`)
+			if hasVersion != tc.wantDetail || hasReason != tc.wantDetail || hasNames != tc.wantDetail {
+				t.Errorf("version %v, reason %v, check names %v; want all %v:\n%s", hasVersion, hasReason, hasNames, tc.wantDetail, got.Body)
+			}
+		})
+	}
+}
