@@ -5,7 +5,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/whatsapp-contact-processor/health/internal/rietest"
+	"github.com/whatsapp-contact-processor/health/internal/testutil/rietest"
 )
 
 // TestDetailsThroughTheRuntimeEmulator: the deployed REST API puts AWS_IAM on

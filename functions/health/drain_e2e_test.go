@@ -5,7 +5,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/whatsapp-contact-processor/health/internal/rietest"
+	"github.com/whatsapp-contact-processor/health/internal/testutil/rietest"
 )
 
 // TestDrainThroughTheRuntimeEmulator runs the real bootstrap under AWS's

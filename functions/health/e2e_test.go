@@ -10,7 +10,7 @@ import (
 
 	"golang.org/x/sys/unix"
 
-	"github.com/whatsapp-contact-processor/health/internal/rietest"
+	"github.com/whatsapp-contact-processor/health/internal/testutil/rietest"
 )
 
 const seedBody = `{"status":"healthy","message":"WhatsApp Contact Processor API is running"}`

@@ -4,7 +4,7 @@ import (
 	"encoding/json"
 	"testing"
 
-	"github.com/whatsapp-contact-processor/health/internal/rietest"
+	"github.com/whatsapp-contact-processor/health/internal/testutil/rietest"
 )
 
 // TestReadinessThroughTheRuntimeEmulator runs the real bootstrap under AWS's

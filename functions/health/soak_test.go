@@ -8,7 +8,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/whatsapp-contact-processor/health/internal/rietest"
+	"github.com/whatsapp-contact-processor/health/internal/testutil/rietest"
 )
 
 var (

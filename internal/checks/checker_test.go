@@ -13,7 +13,7 @@ import (
 	"go.uber.org/goleak"
 
 	"github.com/whatsapp-contact-processor/health/internal/checks"
-	"github.com/whatsapp-contact-processor/health/internal/syncbuf"
+	"github.com/whatsapp-contact-processor/health/internal/testutil/syncbuf"
 )
 
 func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }

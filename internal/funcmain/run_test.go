@@ -15,7 +15,7 @@ import (
 	"github.com/whatsapp-contact-processor/health/internal/config"
 	"github.com/whatsapp-contact-processor/health/internal/funcmain"
 	"github.com/whatsapp-contact-processor/health/internal/httpapi"
-	"github.com/whatsapp-contact-processor/health/internal/syncbuf"
+	"github.com/whatsapp-contact-processor/health/internal/testutil/syncbuf"
 )
 
 // health is the health function's handler, as functions/health builds it.

@@ -18,7 +18,7 @@ import (
 
 	"github.com/aws/aws-lambda-go/lambdacontext"
 	"github.com/whatsapp-contact-processor/health/internal/lambdahttp"
-	"github.com/whatsapp-contact-processor/health/internal/syncbuf"
+	"github.com/whatsapp-contact-processor/health/internal/testutil/syncbuf"
 )
 
 const seedBody = `{"status":"healthy","message":"WhatsApp Contact Processor API is running"}`

@@ -18,7 +18,7 @@ import (
 	"github.com/aws/aws-lambda-go/lambda"
 	"github.com/aws/aws-lambda-go/lambdacontext"
 	"github.com/whatsapp-contact-processor/health/internal/localapi"
-	"github.com/whatsapp-contact-processor/health/internal/syncbuf"
+	"github.com/whatsapp-contact-processor/health/internal/testutil/syncbuf"
 )
 
 // answers are what the test function returns on /answer/{kind}.

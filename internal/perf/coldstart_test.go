@@ -12,7 +12,7 @@ import (
 	"time"
 
 	"github.com/whatsapp-contact-processor/health/internal/perf"
-	"github.com/whatsapp-contact-processor/health/internal/rietest"
+	"github.com/whatsapp-contact-processor/health/internal/testutil/rietest"
 )
 
 // TestColdStart is `make coldstart`: it starts each bootstrap under the

@@ -23,7 +23,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/whatsapp-contact-processor/health/internal/syncbuf"
+	"github.com/whatsapp-contact-processor/health/internal/testutil/syncbuf"
 )
 
 const riePackage = "github.com/aws/aws-lambda-runtime-interface-emulator/cmd/aws-lambda-rie"
