@@ -37,5 +37,6 @@
 //     multiValueHeaders), since ALB ignores the other one.
 //
 // [CallerFromContext] gives the handler the IAM principal the front
-// authenticated, read only from the requestContext AWS fills in.
+// authenticated, read only from the requestContext AWS fills in, and only
+// when it belongs to the function's own account.
 package lambdahttp
