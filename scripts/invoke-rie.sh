@@ -39,7 +39,7 @@ mkdir -p "$bindir"
 
 # Build for the host, not for Lambda: the emulator runs the binary here.
 (cd "$root" &&
-	CGO_ENABLED=0 $GO build -tags lambda.norpc -trimpath -o "$bindir/bootstrap" ./functions/health &&
+	CGO_ENABLED=0 $GO build -tags lambda.norpc -o "$bindir/bootstrap" ./functions/health &&
 	$GO build -o "$bindir/aws-lambda-rie" github.com/aws/aws-lambda-runtime-interface-emulator/cmd/aws-lambda-rie)
 
 # port_free PORT: nothing accepts connections on 127.0.0.1:PORT.

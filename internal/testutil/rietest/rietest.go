@@ -48,7 +48,7 @@ func ModuleRoot(t testing.TB) string {
 func BuildBootstrap(t testing.TB, pkg string, extraArgs ...string) string {
 	t.Helper()
 	out := filepath.Join(t.TempDir(), "bootstrap")
-	args := append([]string{"build", "-tags", "lambda.norpc", "-trimpath", "-o", out}, extraArgs...)
+	args := append([]string{"build", "-tags", "lambda.norpc", "-o", out}, extraArgs...)
 	args = append(args, pkg)
 	goBuild(t, args...)
 	return out
