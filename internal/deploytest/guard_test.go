@@ -107,8 +107,11 @@ func findGuard(t *testing.T) (bin, rules string) {
 	return bin, rules
 }
 
-// samTransformTemplate prints the transformed template for the given parameters.
-const samTransformTemplate = `
+// samTransformScript is what `sam deploy` asks CloudFormation to do with the
+// template: aws-sam-translator's transform for the given parameters, with CodeUri
+// set to the S3 location `sam package` would write, and a managed-policy loader that
+// knows no policies (the template uses none). It prints the transformed template.
+const samTransformScript = `
 import json, os, sys
 os.environ.setdefault("AWS_DEFAULT_REGION", "us-east-1")
 try:
@@ -134,26 +137,7 @@ print(json.dumps(transform(template, json.loads(sys.argv[2]), NoManagedPolicies(
 // them: conditions decided, resources CloudFormation would not create left out.
 func transformed(t *testing.T, params map[string]any) map[string]any {
 	t.Helper()
-	py, err := exec.LookPath("python3")
-	if err != nil {
-		t.Skip("python3 not found: SAM transform not run, Control Tower controls not checked")
-	}
-	js, _ := json.Marshal(params)
-	cmd := exec.CommandContext(t.Context(), py, "-c", samTransformTemplate, "template.yaml", string(js))
-	cmd.Dir = root
-	var stderr bytes.Buffer
-	cmd.Stderr = &stderr
-	out, err := cmd.Output()
-	if ee, ok := err.(*exec.ExitError); ok && ee.ExitCode() == 3 {
-		t.Skip(strings.TrimSpace(string(out)) + ": Control Tower controls not checked (pip install aws-sam-translator)")
-	}
-	if err != nil {
-		t.Fatalf("SAM transform: %v\n%s", err, stderr.Bytes())
-	}
-	var tpl map[string]any
-	if err := json.Unmarshal(out, &tpl); err != nil {
-		t.Fatal(err)
-	}
+	tpl := samTranslate(t, params, "Control Tower controls not checked")
 	r, err := newResolver(tpl, params)
 	if err != nil {
 		t.Fatal(err)
@@ -360,4 +344,31 @@ func TestSAMTransformProfiles(t *testing.T) {
 			}
 		}
 	}
+}
+
+// samTranslate runs samTransformScript on template.yaml with params; without python3
+// or aws-sam-translator the test is skipped, saying what goes unchecked.
+func samTranslate(t *testing.T, params map[string]any, unchecked string) map[string]any {
+	t.Helper()
+	py, err := exec.LookPath("python3")
+	if err != nil {
+		t.Skip("python3 not found: " + unchecked)
+	}
+	js, _ := json.Marshal(params)
+	cmd := exec.CommandContext(t.Context(), py, "-c", samTransformScript, "template.yaml", string(js))
+	cmd.Dir = root
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	out, err := cmd.Output()
+	if ee, ok := err.(*exec.ExitError); ok && ee.ExitCode() == 3 {
+		t.Skip(strings.TrimSpace(string(out)) + ": " + unchecked + " (pip install aws-sam-translator)")
+	}
+	if err != nil {
+		t.Fatalf("SAM transform of template.yaml: %v\n%s", err, stderr.Bytes())
+	}
+	var tpl map[string]any
+	if err := json.Unmarshal(out, &tpl); err != nil {
+		t.Fatalf("transform output: %v\n%s", err, out)
+	}
+	return tpl
 }
