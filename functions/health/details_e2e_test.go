@@ -25,16 +25,6 @@ func TestDetailsThroughTheRuntimeEmulator(t *testing.T) {
 	// The emulator invokes the function as arn:aws:lambda:us-east-1:012345678912:function:….
 	const sameAccount = "arn:aws:iam::012345678912:user/operator"
 	const otherAccount = "arn:aws:iam::999999999999:user/operator"
-	event := func(userArn any) []byte {
-		var ev map[string]any
-		if err := json.Unmarshal(rietest.SampleEvent(t, "rest-api.json"), &ev); err != nil {
-			t.Fatal(err)
-		}
-		ev["path"], ev["resource"] = "/health/details", "/health/details"
-		ev["requestContext"].(map[string]any)["identity"].(map[string]any)["userArn"] = userArn
-		b, _ := json.Marshal(ev)
-		return b
-	}
 	tests := []struct {
 		name       string
 		userArn    any
@@ -46,17 +36,9 @@ func TestDetailsThroughTheRuntimeEmulator(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			status, out, err := fn.Invoke(t.Context(), event(tc.userArn))
-			if err != nil || status != 200 {
-				t.Fatalf("emulator answered %d, %v\n%s", status, err, fn.Output())
-			}
-			var got struct {
-				StatusCode int    `json:"statusCode"`
-				Body       string `json:"body"`
-			}
-			if err := json.Unmarshal(out, &got); err != nil {
-				t.Fatalf("%v: %s", err, out)
-			}
+			got := invoke(t, fn, restEvent(t, "/health/details", func(ev map[string]any) {
+				ev["requestContext"].(map[string]any)["identity"].(map[string]any)["userArn"] = tc.userArn
+			}))
 			var view map[string]any
 			if err := json.Unmarshal([]byte(got.Body), &view); err != nil {
 				t.Fatalf("%v: %s", err, got.Body)

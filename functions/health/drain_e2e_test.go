@@ -2,7 +2,6 @@ package main
 
 import (
 	"encoding/json"
-	"strings"
 	"testing"
 
 	"github.com/whatsapp-contact-processor/health/internal/testutil/rietest"
@@ -16,7 +15,6 @@ func TestDrainThroughTheRuntimeEmulator(t *testing.T) {
 		t.Skip("-short: skipping the end-to-end run under the runtime emulator")
 	}
 	fn := rietest.Start(t, rietest.BuildBootstrap(t, "./functions/health"), "HEALTH_DRAIN=true")
-	rest := string(rietest.SampleEvent(t, "rest-api.json"))
 	tests := []struct {
 		path       string
 		wantStatus int
@@ -28,22 +26,7 @@ func TestDrainThroughTheRuntimeEmulator(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.path, func(t *testing.T) {
-			payload := strings.ReplaceAll(rest, `"path": "/health"`, `"path": "`+tc.path+`"`)
-			if payload == rest && tc.path != "/health" {
-				t.Fatalf("sample event has no \"path\": \"/health\" to replace")
-			}
-			status, out, err := fn.Invoke(t.Context(), []byte(payload))
-			if err != nil || status != 200 {
-				t.Fatalf("emulator answered %d, %v\n%s", status, err, fn.Output())
-			}
-			var got struct {
-				StatusCode        int                 `json:"statusCode"`
-				MultiValueHeaders map[string][]string `json:"multiValueHeaders"`
-				Body              string              `json:"body"`
-			}
-			if err := json.Unmarshal(out, &got); err != nil {
-				t.Fatalf("%v: %s", err, out)
-			}
+			got := invoke(t, fn, restEvent(t, tc.path, nil))
 			var body struct{ Status string }
 			if err := json.Unmarshal([]byte(got.Body), &body); err != nil {
 				t.Fatalf("body %q: %v", got.Body, err)

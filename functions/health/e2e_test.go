@@ -25,15 +25,6 @@ func TestBootstrapUnderEmulator(t *testing.T) {
 	}
 	fn := rietest.Start(t, rietest.BuildBootstrap(t, "./functions/health"))
 
-	type answer struct {
-		StatusCode        int                 `json:"statusCode"`
-		StatusDescription string              `json:"statusDescription"`
-		Headers           map[string]string   `json:"headers"`
-		MultiValueHeaders map[string][]string `json:"multiValueHeaders"`
-		Body              string              `json:"body"`
-		ErrorMessage      string              `json:"errorMessage"`
-		ErrorType         string              `json:"errorType"`
-	}
 	steps := []struct {
 		name      string
 		payload   string // file under events, or a literal payload
@@ -60,22 +51,15 @@ func TestBootstrapUnderEmulator(t *testing.T) {
 		if !s.literal {
 			payload = rietest.SampleEvent(t, s.payload)
 		}
-		httpStatus, out, err := fn.Invoke(t.Context(), payload)
-		if err != nil || httpStatus != 200 {
-			t.Fatalf("%s: emulator answered %d, %v\n%s", s.name, httpStatus, err, fn.Output())
-		}
-		var a answer
-		if err := json.Unmarshal(out, &a); err != nil {
-			t.Fatalf("%s: answer is not JSON: %s", s.name, out)
-		}
+		a := invoke(t, fn, payload)
 		if s.errPrefix != "" {
 			if !strings.HasPrefix(a.ErrorMessage, s.errPrefix) || a.ErrorType != "UnsupportedEventError" || a.StatusCode != 0 {
-				t.Errorf("%s: want a function error %q…, got %s", s.name, s.errPrefix, out)
+				t.Errorf("%s: want a function error %q…, got %+v", s.name, s.errPrefix, a)
 			}
 			continue
 		}
 		if a.StatusCode != s.status || a.Body != s.body || a.ErrorMessage != "" {
-			t.Errorf("%s: got %s", s.name, out)
+			t.Errorf("%s: got %+v", s.name, a)
 		}
 		if s.multi != (len(a.MultiValueHeaders) > 0) || s.multi == (len(a.Headers) > 0) {
 			t.Errorf("%s: wrong header form: headers=%v multiValueHeaders=%v", s.name, a.Headers, a.MultiValueHeaders)
@@ -86,6 +70,50 @@ func TestBootstrapUnderEmulator(t *testing.T) {
 	if n := strings.Count(fn.Output(), "Init Duration"); n != 1 {
 		t.Errorf("bootstrap initialised %d times, want 1:\n%s", n, fn.Output())
 	}
+}
+
+// answer is what the function returned through the emulator: an HTTP
+// answer in any front's shape, or a function error.
+type answer struct {
+	StatusCode        int                 `json:"statusCode"`
+	StatusDescription string              `json:"statusDescription"`
+	Headers           map[string]string   `json:"headers"`
+	MultiValueHeaders map[string][]string `json:"multiValueHeaders"`
+	Body              string              `json:"body"`
+	ErrorMessage      string              `json:"errorMessage"`
+	ErrorType         string              `json:"errorType"`
+}
+
+// invoke sends payload through the emulator and decodes the answer.
+func invoke(t *testing.T, fn *rietest.Function, payload []byte) answer {
+	t.Helper()
+	status, out, err := fn.Invoke(t.Context(), payload)
+	if err != nil || status != 200 {
+		t.Fatalf("emulator answered %d, %v\n%s", status, err, fn.Output())
+	}
+	var a answer
+	if err := json.Unmarshal(out, &a); err != nil {
+		t.Fatalf("answer is not JSON: %v\n%s", err, out)
+	}
+	return a
+}
+
+// restEvent is AWS's sample REST API event for path, changed by edit (if any).
+func restEvent(t *testing.T, path string, edit func(ev map[string]any)) []byte {
+	t.Helper()
+	var ev map[string]any
+	if err := json.Unmarshal(rietest.SampleEvent(t, "rest-api.json"), &ev); err != nil {
+		t.Fatal(err)
+	}
+	ev["path"], ev["resource"] = path, path
+	if edit != nil {
+		edit(ev)
+	}
+	b, err := json.Marshal(ev)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
 }
 
 // The Lambda build has no local server: run outside Lambda, it must say so

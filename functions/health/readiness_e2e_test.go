@@ -1,7 +1,6 @@
 package main
 
 import (
-	"encoding/json"
 	"testing"
 
 	"github.com/whatsapp-contact-processor/health/internal/testutil/rietest"
@@ -20,19 +19,7 @@ func TestReadinessThroughTheRuntimeEmulator(t *testing.T) {
 		"HEALTH_CHECKS=db=tcp://"+closed+",critical,timeout=500ms;crm=tcp://"+closed+",noncritical",
 		"HEALTH_CHECK_BUDGET=1s",
 	)
-	payload := rietest.SampleEvent(t, "rest-api.json")
-	status, out, err := fn.Invoke(t.Context(), payload)
-	if err != nil || status != 200 {
-		t.Fatalf("emulator answered %d, %v\n%s", status, err, fn.Output())
-	}
-	var got struct {
-		StatusCode        int                 `json:"statusCode"`
-		MultiValueHeaders map[string][]string `json:"multiValueHeaders"`
-		Body              string              `json:"body"`
-	}
-	if err := json.Unmarshal(out, &got); err != nil {
-		t.Fatalf("%v: %s", err, out)
-	}
+	got := invoke(t, fn, rietest.SampleEvent(t, "rest-api.json"))
 	const want = `{"status":"unhealthy","message":"WhatsApp Contact Processor API is unhealthy"}`
 	if got.StatusCode != 503 || got.Body != want {
 		t.Errorf("got %d %s, want 503 %s", got.StatusCode, got.Body, want)
