@@ -195,7 +195,12 @@ func TestVpcIsOptional(t *testing.T) {
 	equalJSON(t, "VpcConfig", in["VpcConfig"], map[string]any{"SubnetIds": []any{"subnet-1", "subnet-2"}, "SecurityGroupIds": []any{"sg-1"}})
 	rule := dig(t, rawTemplate(t), "Rules", "VpcNeedsSecurityGroups")
 	equalJSON(t, "VpcNeedsSecurityGroups condition", dig(t, rule, "RuleCondition"),
-		map[string]any{"Fn::Not": []any{map[string]any{"Fn::Equals": []any{map[string]any{"Fn::Join": []any{"", ref("SubnetIds")}}, ""}}}})
+		map[string]any{"Fn::Not": []any{map[string]any{"Fn::EachMemberEquals": []any{ref("SubnetIds"), ""}}}})
+	// CloudFormation validates every rule whatever the parameters, and rules take only
+	// the rule functions: anything else fails every deploy (cfn-lint does not look).
+	for name, r := range dig(t, rawTemplate(t), "Rules").(map[string]any) {
+		assertRuleFunctions(t, name, r)
+	}
 }
 
 func TestKmsKeyEncryptsEnvironmentAndLogs(t *testing.T) {
@@ -534,4 +539,26 @@ func TestCustomDomainAndRecord(t *testing.T) {
 	})
 	equalJSON(t, "certificate rule", dig(t, dig(t, raw, "Rules", "DomainNeedsCertificate", "Assertions").([]any)[0], "Assert"),
 		map[string]any{"Fn::Not": []any{map[string]any{"Fn::Equals": []any{ref("CertificateArn"), ""}}}})
+}
+
+// assertRuleFunctions fails on any intrinsic function CloudFormation does not take
+// inside Rules.
+func assertRuleFunctions(t *testing.T, where string, v any) {
+	t.Helper()
+	allowed := map[string]bool{"Ref": true, "Fn::And": true, "Fn::Contains": true, "Fn::EachMemberEquals": true,
+		"Fn::EachMemberIn": true, "Fn::Equals": true, "Fn::Not": true, "Fn::Or": true, "Fn::RefAll": true,
+		"Fn::ValueOf": true, "Fn::ValueOfAll": true}
+	switch v := v.(type) {
+	case map[string]any:
+		for k, sub := range v {
+			if (k == "Ref" || strings.HasPrefix(k, "Fn::")) && !allowed[k] {
+				t.Errorf("rule %s uses %s, which CloudFormation rejects in Rules", where, k)
+			}
+			assertRuleFunctions(t, where, sub)
+		}
+	case []any:
+		for _, sub := range v {
+			assertRuleFunctions(t, where, sub)
+		}
+	}
 }
