@@ -152,7 +152,19 @@ func closeWhenDone(ctx context.Context, conn net.Conn) {
 	context.AfterFunc(ctx, func() { conn.Close() })
 }
 
+// lambdaTraceKey is the context key under which aws-lambda-go's runtime loop
+// puts the invocation's X-Ray trace header (Root=…;Parent=…;Sampled=…).
+const lambdaTraceKey = "x-amzn-trace-id"
+
+// traceHeader is the invocation's X-Ray trace header, or "" outside Lambda.
+func traceHeader(ctx context.Context) string {
+	id, _ := ctx.Value(lambdaTraceKey).(string)
+	return id
+}
+
 // HTTP returns a check that GETs url and passes on a 2xx or 3xx status.
+// Under Lambda it carries the invocation's X-Ray trace header, so a
+// dependency that is traced itself joins the request's trace.
 // Redirects are not followed (a 3xx is itself a pass, as for Route 53), TLS
 // certificates are verified, and each run dials afresh over a transport of
 // its own, closed when the run ends: a check every TTL gains nothing from an
@@ -173,6 +185,9 @@ func (c *config) http(rawURL string) func(context.Context) error {
 			return err
 		}
 		req.Header.Set("User-Agent", "whatsapp-contact-processor-health/"+version.Version)
+		if id := traceHeader(ctx); id != "" {
+			req.Header.Set("X-Amzn-Trace-Id", id)
+		}
 		d := c.dialer(ctx)
 		tlsConf := &tls.Config{RootCAs: roots}
 		tr := &http.Transport{

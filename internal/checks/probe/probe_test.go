@@ -1,6 +1,7 @@
 package probe_test
 
 import (
+	"context"
 	"crypto/x509"
 	"net"
 	"net/http"
@@ -172,6 +173,31 @@ func TestHTTPErrorsDoNotRepeatSecrets(t *testing.T) {
 		}
 		if msg := err.Error(); strings.Contains(msg, "s3cret") || strings.Contains(msg, "hunter2") || !strings.Contains(msg, "/health") {
 			t.Errorf("error %q: want the host and path without credentials or query", msg)
+		}
+	}
+}
+
+// An HTTP check carries the invocation's X-Ray trace header (put on the
+// context by aws-lambda-go's runtime loop), and none outside Lambda.
+func TestHTTPCarriesTheTraceHeader(t *testing.T) {
+	got := make(chan string, 2)
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		got <- r.Header.Get("X-Amzn-Trace-Id")
+	}))
+	defer srv.Close()
+	check := probe.HTTP(srv.URL)
+	const trace = "Root=1-5759e988-bd862e3fe1be46a994272793;Parent=53995c3f42cd8ad8;Sampled=1"
+	//lint:ignore SA1029 the key aws-lambda-go's runtime loop uses
+	ctx := context.WithValue(t.Context(), "x-amzn-trace-id", trace)
+	for _, tc := range []struct {
+		ctx  context.Context
+		want string
+	}{{ctx, trace}, {t.Context(), ""}} {
+		if err := check(tc.ctx); err != nil {
+			t.Fatal(err)
+		}
+		if h := <-got; h != tc.want {
+			t.Errorf("X-Amzn-Trace-Id = %q, want %q", h, tc.want)
 		}
 	}
 }
