@@ -25,7 +25,9 @@ var updateDocs = flag.Bool("update-docs", false, "rewrite the generated tables i
 
 // guardPackage is where .ci/run installs @cdklabs/cdk-validator-cfnguard (npm,
 // git-ignored); CFN_GUARD_PACKAGE points elsewhere.
-const guardPackage = ".tools/cfnguard/node_modules/@cdklabs/cdk-validator-cfnguard"
+// guardPackage is where .ci/run installs the package: in the user's cache, not in
+// the repository, whose whole tree `sam build` copies (CodeUri: .).
+const guardPackage = "whatsapp-health/cfnguard/node_modules/@cdklabs/cdk-validator-cfnguard"
 
 // guardVersion is the package .ci/run installs; the table in docs/compliance.md
 // names it.
@@ -94,7 +96,11 @@ func findGuard(t *testing.T) (bin, rules string) {
 	t.Helper()
 	pkg := os.Getenv("CFN_GUARD_PACKAGE")
 	if pkg == "" {
-		pkg = filepath.Join(root, guardPackage)
+		cache, err := os.UserCacheDir()
+		if err != nil {
+			t.Skipf("no cache directory (%v): Control Tower controls not checked", err)
+		}
+		pkg = filepath.Join(cache, guardPackage)
 	}
 	arch := map[string]string{"amd64": "x86_64", "arm64": "aarch64"}[runtime.GOARCH]
 	osDir := map[string]string{"linux": "ubuntu", "darwin": "macos"}[runtime.GOOS]
@@ -102,7 +108,7 @@ func findGuard(t *testing.T) (bin, rules string) {
 	rules = filepath.Join(pkg, "rules", "control-tower", "cfn-guard")
 	if _, err := os.Stat(bin); err != nil {
 		t.Skipf("cfn-guard not installed (%v): Control Tower controls not checked; .ci/run installs it: "+
-			"npm install --prefix .tools/cfnguard @cdklabs/cdk-validator-cfnguard@%s", err, guardVersion)
+			"npm install --prefix ~/.cache/whatsapp-health/cfnguard @cdklabs/cdk-validator-cfnguard@%s", err, guardVersion)
 	}
 	return bin, rules
 }
