@@ -53,13 +53,16 @@ help: ## Show this help.
 
 ##@ Development
 
-# FUNCTION names a directory under functions/ (default health).
+# FUNCTION names a directory under functions/ (default health); RUN_FLAGS go to local
+# mode, e.g. RUN_FLAGS="-parameter-overrides Drain=true" (docs/local.md).
 FUNCTION ?= health
+RUN_FLAGS ?=
 .PHONY: run
-run: ## Serve FUNCTION (default health) locally on ADDR (default 127.0.0.1:3000), no Docker needed; Ctrl-C stops it.
+run: ## Serve FUNCTION (default health) as sam local start-api would, on ADDR (default 127.0.0.1:3000); Ctrl-C stops it.
+	@test -d functions/$(FUNCTION) || { echo "FUNCTION=$(FUNCTION): no functions/$(FUNCTION); functions: $(FUNCTIONS)"; exit 1; }
 	@mkdir -p bin/local
 	@$(GO) build -ldflags "$(VERSION_LDFLAGS)" -o bin/local/$(FUNCTION) ./functions/$(FUNCTION)
-	@exec bin/local/$(FUNCTION) -addr $(ADDR)
+	@exec bin/local/$(FUNCTION) -addr $(ADDR) $(RUN_FLAGS)
 
 .PHONY: test
 test: ## Run every test with the race detector (builds the bootstrap and runs it under the Lambda runtime emulator).
