@@ -14,11 +14,8 @@ import (
 // the failure reasons and the version, and show an anonymous caller (no
 // userArn), or one from another account, the overall status only.
 func TestDetailsThroughTheRuntimeEmulator(t *testing.T) {
-	if testing.Short() {
-		t.Skip("-short: skipping the end-to-end run under the runtime emulator")
-	}
 	closed := rietest.FreeAddr(t) // nothing listens there once FreeAddr returns
-	fn := rietest.Start(t, rietest.BuildBootstrap(t, "./functions/health"),
+	fn := startHealth(t,
 		"HEALTH_CHECKS=db=tcp://"+closed+",critical,timeout=500ms",
 		"HEALTH_CHECK_BUDGET=1s",
 	)

@@ -3,18 +3,13 @@ package main
 import (
 	"encoding/json"
 	"testing"
-
-	"github.com/whatsapp-contact-processor/health/internal/testutil/rietest"
 )
 
 // TestDrainThroughTheRuntimeEmulator runs the real bootstrap under AWS's
 // Runtime Interface Emulator with HEALTH_DRAIN=true, as the template's
 // Drain=true sets it: readiness answers 503 draining, liveness 200.
 func TestDrainThroughTheRuntimeEmulator(t *testing.T) {
-	if testing.Short() {
-		t.Skip("-short: skipping the end-to-end run under the runtime emulator")
-	}
-	fn := rietest.Start(t, rietest.BuildBootstrap(t, "./functions/health"), "HEALTH_DRAIN=true")
+	fn := startHealth(t, "HEALTH_DRAIN=true")
 	tests := []struct {
 		path       string
 		wantStatus int

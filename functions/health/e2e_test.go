@@ -3,9 +3,11 @@ package main
 import (
 	"encoding/json"
 	"errors"
+	"fmt"
 	"os"
 	"os/exec"
 	"strings"
+	"sync"
 	"testing"
 
 	"golang.org/x/sys/unix"
@@ -15,15 +17,51 @@ import (
 
 const seedBody = `{"status":"healthy","message":"WhatsApp Contact Processor API is running"}`
 
+// The tests here share one build of the real bootstrap, in a directory that
+// outlives each test.
+var bootstrap struct {
+	once      sync.Once
+	dir, path string
+}
+
+func TestMain(m *testing.M) {
+	dir, err := os.MkdirTemp("", "health-e2e-")
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(1)
+	}
+	bootstrap.dir = dir
+	code := m.Run()
+	os.RemoveAll(dir)
+	os.Exit(code)
+}
+
+// healthBootstrap builds ./functions/health as Lambda runs it, once per test
+// binary, and skips the test under -short.
+func healthBootstrap(t *testing.T) string {
+	t.Helper()
+	if testing.Short() {
+		t.Skip("-short: skipping a build of the bootstrap")
+	}
+	bootstrap.once.Do(func() { bootstrap.path = rietest.BuildBootstrapIn(t, bootstrap.dir, "./functions/health") })
+	if bootstrap.path == "" {
+		t.Fatal("the bootstrap did not build (see the first test that tried)")
+	}
+	return bootstrap.path
+}
+
+// startHealth runs the shared bootstrap under the runtime emulator with env.
+func startHealth(t *testing.T, env ...string) *rietest.Function {
+	t.Helper()
+	return rietest.Start(t, healthBootstrap(t), env...)
+}
+
 // TestBootstrapUnderEmulator builds the real bootstrap (CGO_ENABLED=0,
 // -tags lambda.norpc) and invokes it through AWS's Runtime Interface
 // Emulator as Lambda would: every front, then garbage, then valid events
 // again on the same process.
 func TestBootstrapUnderEmulator(t *testing.T) {
-	if testing.Short() {
-		t.Skip("-short: skipping the end-to-end run under the runtime emulator")
-	}
-	fn := rietest.Start(t, rietest.BuildBootstrap(t, "./functions/health"))
+	fn := startHealth(t)
 
 	steps := []struct {
 		name      string
@@ -120,10 +158,7 @@ func restEvent(t *testing.T, path string, edit func(ev map[string]any)) []byte {
 // and how to get one, and exit 1, rather than die in lambda.Start's
 // log.Fatalf.
 func TestLambdaBuildOutsideLambda(t *testing.T) {
-	if testing.Short() {
-		t.Skip("-short: skipping a build of the bootstrap")
-	}
-	cmd := exec.Command(rietest.BuildBootstrap(t, "./functions/health"))
+	cmd := exec.Command(healthBootstrap(t))
 	cmd.Env = []string{"PATH=" + os.Getenv("PATH")}
 	out, err := cmd.CombinedOutput()
 	var exit *exec.ExitError
@@ -137,10 +172,7 @@ func TestLambdaBuildOutsideLambda(t *testing.T) {
 // must end the process at once rather than leave it to be killed at
 // Lambda's shutdown deadline.
 func TestSIGTERMEndsTheRuntime(t *testing.T) {
-	if testing.Short() {
-		t.Skip("-short: skipping the end-to-end run under the runtime emulator")
-	}
-	fn := rietest.Start(t, rietest.BuildBootstrap(t, "./functions/health"))
+	fn := startHealth(t)
 	payload := rietest.SampleEvent(t, "rest-api.json")
 	if status, out, err := fn.Invoke(t.Context(), payload); err != nil || status != 200 {
 		t.Fatalf("%d %v %s", status, err, out)

@@ -11,11 +11,8 @@ import (
 // and invokes it with a REST API event: the function must answer 503 with
 // the unhealthy body.
 func TestReadinessThroughTheRuntimeEmulator(t *testing.T) {
-	if testing.Short() {
-		t.Skip("-short: skipping the end-to-end run under the runtime emulator")
-	}
 	closed := rietest.FreeAddr(t) // nothing listens there once FreeAddr returns
-	fn := rietest.Start(t, rietest.BuildBootstrap(t, "./functions/health"),
+	fn := startHealth(t,
 		"HEALTH_CHECKS=db=tcp://"+closed+",critical,timeout=500ms;crm=tcp://"+closed+",noncritical",
 		"HEALTH_CHECK_BUDGET=1s",
 	)

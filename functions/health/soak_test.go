@@ -58,13 +58,7 @@ func TestSoak(t *testing.T) {
 		[]byte(`{"httpMethod":"GET","headers":5}`),
 	}
 
-	fn := rietest.Start(t, rietest.BuildBootstrap(t, "./functions/health"))
-	type answer struct {
-		StatusCode   int    `json:"statusCode"`
-		Body         string `json:"body"`
-		ErrorMessage string `json:"errorMessage"`
-		ErrorType    string `json:"errorType"`
-	}
+	fn := startHealth(t)
 	var (
 		pid                int
 		firstRSS, lastRSS  int64

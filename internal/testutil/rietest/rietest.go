@@ -47,7 +47,14 @@ func ModuleRoot(t testing.TB) string {
 // the binary's path. extraArgs go to `go build` (e.g. -ldflags).
 func BuildBootstrap(t testing.TB, pkg string, extraArgs ...string) string {
 	t.Helper()
-	out := filepath.Join(t.TempDir(), "bootstrap")
+	return BuildBootstrapIn(t, t.TempDir(), pkg, extraArgs...)
+}
+
+// BuildBootstrapIn is BuildBootstrap writing into dir, for a binary that
+// outlives one test (several tests sharing one build).
+func BuildBootstrapIn(t testing.TB, dir, pkg string, extraArgs ...string) string {
+	t.Helper()
+	out := filepath.Join(dir, "bootstrap")
 	args := append([]string{"build", "-tags", "lambda.norpc", "-o", out}, extraArgs...)
 	args = append(args, pkg)
 	goBuild(t, args...)
