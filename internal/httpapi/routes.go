@@ -8,13 +8,14 @@ import (
 
 // addRoutes maps the entire API surface.
 //
-//	/health          readiness: the checks decide (the seed answer when none)
+//	/health          readiness: the checks decide (the seed answer when none);
+//	                 503 draining while the operator drains the region
 //	/health/ready    the same
 //	/health/details  readiness, always in the detailed view (the deployed
 //	                 template puts IAM authorization on it)
 //	/health/live     liveness: the seed answer while the process answers
-func addRoutes(rt routes, checker *checks.Checker, d details) {
-	ready := allowMethods(handleReady(checker, d, false), http.MethodGet, http.MethodHead)
+func addRoutes(rt routes, checker *checks.Checker, d details, draining bool) {
+	ready := allowMethods(drain(draining, handleReady(checker, d, false)), http.MethodGet, http.MethodHead)
 	rt["/health"] = ready
 	rt["/health/ready"] = ready
 	rt["/health/details"] = allowMethods(handleReady(checker, d, true), http.MethodGet, http.MethodHead)

@@ -55,10 +55,9 @@ func NewServer(cfg config.Config, opts ...Option) http.Handler {
 		copts = append(copts, checks.WithCacheTTL(*cfg.CacheTTL))
 	}
 	rt := routes{}
-	addRoutes(rt, checks.New(copts...), newDetails(cfg, s.trusted, s.logger))
+	addRoutes(rt, checks.New(copts...), newDetails(cfg, s.trusted, s.logger), cfg.Drain)
 
-	var h http.Handler = drain(cfg.Drain, rt)
-	h = withCORS(cfg, h)
+	h := withCORS(cfg, rt)
 	h = secheaders.Wrap(h)
 	return h
 }
