@@ -2,16 +2,16 @@ package lambdahttp
 
 import (
 	"context"
-	"net/http"
 
 	"github.com/aws/aws-lambda-go/events"
+	"github.com/awslabs/aws-lambda-go-api-proxy/httpadapter"
 )
 
 // Application Load Balancer: an event whose requestContext has "elb". A
 // target group sends "headers", or "multiValueHeaders" if multi-value headers
 // are on, and reads the answer only in the same form.
 
-func (h *Handler) serveALB(ctx context.Context, ev *event, resp *response) shape {
+func serveALB(ctx context.Context, a *httpadapter.HandlerAdapterALB, ev *event, basePath string) (shape, bool) {
 	s := shape{description: true, multi: isObject(ev.v.Get("multiValueHeaders"))}
 	req := events.ALBTargetGroupRequest{HTTPMethod: ev.method}
 	// The adapter takes the URL's host only from headers["host"].
@@ -24,10 +24,9 @@ func (h *Handler) serveALB(ctx context.Context, ev *event, resp *response) shape
 		req.Headers = ev.headers()
 		host = req.Headers["host"]
 	}
-	host, target, ok := h.target(ev, host, ev.path, ev.queryString())
+	host, target, ok := requestTarget(ev, basePath, host, ev.path, ev.queryString())
 	if !ok {
-		resp.fail(http.StatusBadRequest, h.headers)
-		return s
+		return s, false
 	}
 	if req.MultiValueHeaders == nil && req.Headers["host"] != host {
 		// The placeholder names the URL; the headers stay as sent.
@@ -40,8 +39,6 @@ func (h *Handler) serveALB(ctx context.Context, ev *event, resp *response) shape
 		req.Headers = map[string]string{"host": host}
 	}
 	req.Path, req.Body = target, ev.bodyText
-	if _, err := h.alb.ProxyWithContext(ctx, req); err != nil {
-		resp.fail(http.StatusBadRequest, h.headers)
-	}
-	return s
+	_, err := a.ProxyWithContext(ctx, req)
+	return s, err == nil
 }

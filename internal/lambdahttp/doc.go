@@ -1,14 +1,16 @@
 // Package lambdahttp runs any [net/http.Handler] as an AWS Lambda function,
 // whichever AWS service fronts it.
 //
-// A [Handler] receives the raw invocation payload, parses it once, tells
-// from its shape which front sent it — API Gateway REST API (payload 1.0,
-// rest.go), HTTP API or Function URL (payload 2.0, v2.go), or an Application
-// Load Balancer (alb.go) — and hands it to the matching
+// A [Handler] (handler.go) receives the raw invocation payload, parses it
+// once and tells from its shape which front sent it (event.go) — API Gateway
+// REST API (payload 1.0, rest.go), HTTP API or Function URL (payload 2.0,
+// v2.go), or an Application Load Balancer (alb.go). The front's file builds,
+// from what request.go reads out of the event, the request of the matching
 // aws-lambda-go-api-proxy adapter (httpadapter.New, NewV2, NewALB), which
 // builds the *http.Request. One binary therefore serves every front. The
 // application's answer is captured once (response.go) and written in the
-// front's shape.
+// front's shape. Files depend on each other in that order only: handler.go
+// on the fronts, the fronts on request.go, request.go on event.go.
 //
 // The adapters have traps this package covers, so handlers need not:
 //

@@ -2,8 +2,8 @@ package lambdahttp
 
 import (
 	"bytes"
-	"encoding/base64"
-	"net/url"
+	"errors"
+	"fmt"
 	"strings"
 
 	"github.com/valyala/fastjson"
@@ -16,6 +16,35 @@ import (
 // ignored otherwise; what identifies the front and the request line
 // (requestContext, method, path) must be there with its type, or the payload
 // is an unsupported event. null reads as absent; a repeated key counts once.
+
+// Source names the AWS service that sent an invocation.
+type Source string
+
+// The fronts a Handler serves.
+const (
+	SourceRESTAPI     Source = "rest-api"     // API Gateway REST API, payload 1.0
+	SourceHTTPAPI     Source = "http-api"     // API Gateway HTTP API, payload 2.0
+	SourceFunctionURL Source = "function-url" // Lambda Function URL, payload 2.0
+	SourceALB         Source = "alb"          // Application Load Balancer target group
+)
+
+// ErrUnsupportedEvent matches (errors.Is) every error about a payload that
+// is not an HTTP request from a known front.
+var ErrUnsupportedEvent = errors.New("unsupported event")
+
+// UnsupportedEventError is the error for such a payload. Lambda reports its
+// type name as errorType, so the console and the invoker read
+// "UnsupportedEventError" rather than a wrapper's name.
+type UnsupportedEventError struct{ Reason string }
+
+func (e *UnsupportedEventError) Error() string { return "unsupported event: " + e.Reason }
+
+// Is makes errors.Is(err, ErrUnsupportedEvent) true.
+func (e *UnsupportedEventError) Is(target error) bool { return target == ErrUnsupportedEvent }
+
+func unsupported(format string, args ...any) error {
+	return &UnsupportedEventError{Reason: fmt.Sprintf(format, args...)}
+}
 
 var parsers fastjson.ParserPool
 
@@ -139,18 +168,6 @@ func (ev *event) caller() string {
 	return str(ev.rc.Get("authorizer", "iam", "userArn"))
 }
 
-// decodeBody base64-decodes the body if the event says so, as the adapter
-// would, and reports false if it is not base64.
-func (ev *event) decodeBody() bool {
-	ev.bodyText = str(ev.v.Get("body"))
-	if b := ev.v.Get("isBase64Encoded"); b == nil || b.Type() != fastjson.TypeTrue {
-		return true
-	}
-	b, err := base64.StdEncoding.DecodeString(ev.bodyText)
-	ev.bodyText = string(b)
-	return err == nil
-}
-
 func present(v *fastjson.Value) bool { return v != nil && v.Type() != fastjson.TypeNull }
 
 func isObject(v *fastjson.Value) bool { return v != nil && v.Type() == fastjson.TypeObject }
@@ -189,67 +206,4 @@ func strs(v *fastjson.Value) []string {
 		}
 	}
 	return out
-}
-
-// headers reads the "headers" object, skipping values that are not strings.
-func (ev *event) headers() map[string]string {
-	o := object(ev.v.Get("headers"))
-	if o == nil {
-		return nil
-	}
-	m := make(map[string]string, o.Len())
-	o.Visit(func(k []byte, e *fastjson.Value) {
-		if e.Type() == fastjson.TypeString {
-			m[string(k)] = str(e)
-		}
-	})
-	return m
-}
-
-// multiHeaders reads "multiValueHeaders" with the headers only in "headers"
-// added (API Gateway sends both; the adapter reads only the first when it is
-// there), or nil if the event has no multiValueHeaders.
-func (ev *event) multiHeaders() map[string][]string {
-	o := object(ev.v.Get("multiValueHeaders"))
-	if o == nil {
-		return nil
-	}
-	m := make(map[string][]string, o.Len())
-	o.Visit(func(k []byte, e *fastjson.Value) {
-		if vs := strs(e); len(vs) > 0 {
-			m[string(k)] = vs
-		}
-	})
-	if single := object(ev.v.Get("headers")); single != nil {
-		single.Visit(func(k []byte, e *fastjson.Value) {
-			if _, dup := m[string(k)]; !dup && e.Type() == fastjson.TypeString {
-				m[string(k)] = []string{str(e)}
-			}
-		})
-	}
-	return m
-}
-
-// queryString encodes the query parameters (the multi-value map if it has
-// any) as the adapter would, in one pass: the adapter builds it by repeated
-// string concatenation, quadratic in the number of parameters.
-func (ev *event) queryString() string {
-	o := object(ev.v.Get("multiValueQueryStringParameters"))
-	if o == nil || o.Len() == 0 {
-		if o = object(ev.v.Get("queryStringParameters")); o == nil {
-			return ""
-		}
-	}
-	var b strings.Builder
-	o.Visit(func(k []byte, e *fastjson.Value) {
-		for _, v := range strs(e) {
-			if b.Len() > 0 {
-				b.WriteByte('&')
-			}
-			b.WriteString(url.QueryEscape(string(k)))
-			b.WriteByte('=')
-			b.WriteString(url.QueryEscape(v))
-		}
-	})
-	return b.String()
 }

@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
-	"net/url"
 	"runtime/debug"
 	"strings"
 	"time"
@@ -60,35 +59,6 @@ func New(next http.Handler, opts ...Option) *Handler {
 	return h
 }
 
-// Source names the AWS service that sent an invocation.
-type Source string
-
-// The fronts a Handler serves.
-const (
-	SourceRESTAPI     Source = "rest-api"     // API Gateway REST API, payload 1.0
-	SourceHTTPAPI     Source = "http-api"     // API Gateway HTTP API, payload 2.0
-	SourceFunctionURL Source = "function-url" // Lambda Function URL, payload 2.0
-	SourceALB         Source = "alb"          // Application Load Balancer target group
-)
-
-// ErrUnsupportedEvent matches (errors.Is) every error about a payload that
-// is not an HTTP request from a known front.
-var ErrUnsupportedEvent = errors.New("unsupported event")
-
-// UnsupportedEventError is the error for such a payload. Lambda reports its
-// type name as errorType, so the console and the invoker read
-// "UnsupportedEventError" rather than a wrapper's name.
-type UnsupportedEventError struct{ Reason string }
-
-func (e *UnsupportedEventError) Error() string { return "unsupported event: " + e.Reason }
-
-// Is makes errors.Is(err, ErrUnsupportedEvent) true.
-func (e *UnsupportedEventError) Is(target error) bool { return target == ErrUnsupportedEvent }
-
-func unsupported(format string, args ...any) error {
-	return &UnsupportedEventError{Reason: fmt.Sprintf(format, args...)}
-}
-
 // errInternal is all a caller learns of a bug here; the stack is logged.
 var errInternal = errors.New("internal error")
 
@@ -115,14 +85,20 @@ func (h *Handler) Invoke(ctx context.Context, payload []byte) (out []byte, err e
 	defer resp.release()
 	c := &call{resp: resp, caller: ev.caller()}
 	ctx = context.WithValue(ctx, callKey{}, c)
+	// Each front builds its adapter's request and has it call serveHTTP; ok
+	// is false for a request no front could have sent.
 	var s shape
+	var ok bool
 	switch ev.src {
 	case SourceRESTAPI:
-		s = h.serveREST(ctx, &ev, resp)
+		s, ok = serveREST(ctx, h.rest, &ev, h.basePath)
 	case SourceALB:
-		s = h.serveALB(ctx, &ev, resp)
+		s, ok = serveALB(ctx, h.alb, &ev, h.basePath)
 	default:
-		s = h.serveV2(ctx, &ev, resp)
+		s, ok = serveV2(ctx, h.v2, &ev, h.basePath)
+	}
+	if !ok {
+		resp.fail(http.StatusBadRequest, h.headers)
 	}
 	h.logger.LogAttrs(ctx, slog.LevelInfo, "request",
 		slog.String("api_request_id", str(ev.rc.Get("requestId"))),
@@ -192,72 +168,6 @@ func (h *Handler) serveHTTP(w http.ResponseWriter, r *http.Request) {
 		w.WriteHeader(c.resp.status)
 	}()
 	h.next.ServeHTTP(c.resp, r)
-}
-
-// placeholderHost names the URL when the event's host is no valid authority
-// (".invalid" never resolves, RFC 6761): the host must not decide the answer.
-const placeholderHost = "host.invalid"
-
-// target checks, before the adapter does, what the adapter's
-// http.NewRequest would reject (it then prints to stdout and fails the
-// invocation). It returns the host to hand the adapter and the path with
-// query, or ok false for a request no front could have sent: invalid method,
-// bad base64 body, control byte or bad % escape in the path.
-func (h *Handler) target(ev *event, host, path, query string) (string, string, bool) {
-	if !validMethod(ev.method) || !ev.decodeBody() {
-		return "", "", false
-	}
-	path = stripSegments(path, h.basePath)
-	if !strings.HasPrefix(path, "/") {
-		path = "/" + path // as the adapter does
-	}
-	if query != "" {
-		path += "?" + query
-	}
-	// The same parse as the adapter's, on the same string.
-	if u, err := url.Parse("https://" + host + path); err == nil && u.Host == host {
-		return host, path, true
-	}
-	if _, err := url.Parse("https://" + placeholderHost + path); err == nil {
-		return placeholderHost, path, true
-	}
-	return "", "", false
-}
-
-// validMethod reports whether http.NewRequest accepts m, as the adapter
-// passes it (upper-cased). The usual methods skip the check.
-func validMethod(m string) bool {
-	switch m {
-	case http.MethodGet, http.MethodHead, http.MethodPost, http.MethodPut, http.MethodPatch, http.MethodDelete, http.MethodOptions:
-		return true
-	}
-	_, err := http.NewRequest(strings.ToUpper(m), "/", nil)
-	return err == nil
-}
-
-// cleanBasePath normalises a configured base path to "/seg[/seg…]" without a
-// trailing slash; "" and "/" mean none.
-func cleanBasePath(p string) string {
-	if p = strings.Trim(strings.TrimSpace(p), "/"); p == "" {
-		return ""
-	}
-	return "/" + p
-}
-
-// stripSegments removes prefix from p only where it ends at a segment
-// boundary: "/api" strips "/api/health" and "/api", never "/apiary". The
-// adapters' own StripBasePath cuts by string prefix, which is why this exists.
-func stripSegments(p, prefix string) string {
-	if prefix == "" || !strings.HasPrefix(p, prefix) {
-		return p
-	}
-	switch rest := p[len(prefix):]; {
-	case rest == "":
-		return "/"
-	case rest[0] == '/':
-		return rest
-	}
-	return p
 }
 
 // truncate cuts s to at most n bytes, not inside a UTF-8 sequence.

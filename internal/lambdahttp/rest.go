@@ -2,9 +2,9 @@ package lambdahttp
 
 import (
 	"context"
-	"net/http"
 
 	"github.com/aws/aws-lambda-go/events"
+	"github.com/awslabs/aws-lambda-go-api-proxy/httpadapter"
 )
 
 // API Gateway REST API, payload 1.0: an event with httpMethod and a
@@ -13,11 +13,10 @@ import (
 
 var restShape = shape{multi: true}
 
-func (h *Handler) serveREST(ctx context.Context, ev *event, resp *response) shape {
-	host, target, ok := h.target(ev, str(ev.rc.Get("domainName")), ev.path, ev.queryString())
+func serveREST(ctx context.Context, a *httpadapter.HandlerAdapter, ev *event, basePath string) (shape, bool) {
+	host, target, ok := requestTarget(ev, basePath, str(ev.rc.Get("domainName")), ev.path, ev.queryString())
 	if !ok {
-		resp.fail(http.StatusBadRequest, h.headers)
-		return restShape
+		return restShape, false
 	}
 	req := events.APIGatewayProxyRequest{
 		HTTPMethod: ev.method,
@@ -31,8 +30,6 @@ func (h *Handler) serveREST(ctx context.Context, ev *event, resp *response) shap
 	if req.MultiValueHeaders = ev.multiHeaders(); req.MultiValueHeaders == nil {
 		req.Headers = ev.headers()
 	}
-	if _, err := h.rest.ProxyWithContext(ctx, req); err != nil {
-		resp.fail(http.StatusBadRequest, h.headers)
-	}
-	return restShape
+	_, err := a.ProxyWithContext(ctx, req)
+	return restShape, err == nil
 }

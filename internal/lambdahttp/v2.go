@@ -2,9 +2,9 @@ package lambdahttp
 
 import (
 	"context"
-	"net/http"
 
 	"github.com/aws/aws-lambda-go/events"
+	"github.com/awslabs/aws-lambda-go-api-proxy/httpadapter"
 )
 
 // Payload 2.0, HTTP API or Function URL (whose domainName is
@@ -14,7 +14,7 @@ import (
 
 var v2Shape = shape{cookies: true}
 
-func (h *Handler) serveV2(ctx context.Context, ev *event, resp *response) shape {
+func serveV2(ctx context.Context, a *httpadapter.HandlerAdapterV2, ev *event, basePath string) (shape, bool) {
 	path := ev.path
 	if stage := str(ev.rc.Get("stage")); stage != "" && stage != "$default" {
 		path = stripSegments(path, "/"+stage)
@@ -23,10 +23,9 @@ func (h *Handler) serveV2(ctx context.Context, ev *event, resp *response) shape 
 	if query == "" {
 		query = ev.queryString()
 	}
-	host, target, ok := h.target(ev, str(ev.rc.Get("domainName")), path, query)
+	host, target, ok := requestTarget(ev, basePath, str(ev.rc.Get("domainName")), path, query)
 	if !ok {
-		resp.fail(http.StatusBadRequest, h.headers)
-		return v2Shape
+		return v2Shape, false
 	}
 	req := events.APIGatewayV2HTTPRequest{
 		RawPath: target,
@@ -41,8 +40,6 @@ func (h *Handler) serveV2(ctx context.Context, ev *event, resp *response) shape 
 			},
 		},
 	}
-	if _, err := h.v2.ProxyWithContext(ctx, req); err != nil {
-		resp.fail(http.StatusBadRequest, h.headers)
-	}
-	return v2Shape
+	_, err := a.ProxyWithContext(ctx, req)
+	return v2Shape, err == nil
 }
