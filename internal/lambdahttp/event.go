@@ -2,7 +2,6 @@ package lambdahttp
 
 import (
 	"bytes"
-	"errors"
 	"fmt"
 	"strings"
 
@@ -17,30 +16,25 @@ import (
 // (requestContext, method, path) must be there with its type, or the payload
 // is an unsupported event. null reads as absent; a repeated key counts once.
 
-// Source names the AWS service that sent an invocation.
-type Source string
+// source names the AWS service that sent an invocation, as the request log
+// line gives it.
+type source string
 
 // The fronts a Handler serves.
 const (
-	SourceRESTAPI     Source = "rest-api"     // API Gateway REST API, payload 1.0
-	SourceHTTPAPI     Source = "http-api"     // API Gateway HTTP API, payload 2.0
-	SourceFunctionURL Source = "function-url" // Lambda Function URL, payload 2.0
-	SourceALB         Source = "alb"          // Application Load Balancer target group
+	sourceRESTAPI     source = "rest-api"     // API Gateway REST API, payload 1.0
+	sourceHTTPAPI     source = "http-api"     // API Gateway HTTP API, payload 2.0
+	sourceFunctionURL source = "function-url" // Lambda Function URL, payload 2.0
+	sourceALB         source = "alb"          // Application Load Balancer target group
 )
 
-// ErrUnsupportedEvent matches (errors.Is) every error about a payload that
-// is not an HTTP request from a known front.
-var ErrUnsupportedEvent = errors.New("unsupported event")
-
-// UnsupportedEventError is the error for such a payload. Lambda reports its
-// type name as errorType, so the console and the invoker read
-// "UnsupportedEventError" rather than a wrapper's name.
+// UnsupportedEventError is the error for a payload that is not an HTTP
+// request from a known front. Lambda reports its type name as errorType, so
+// the console and the invoker read "UnsupportedEventError": the name is
+// part of the contract, which is why it is exported.
 type UnsupportedEventError struct{ Reason string }
 
 func (e *UnsupportedEventError) Error() string { return "unsupported event: " + e.Reason }
-
-// Is makes errors.Is(err, ErrUnsupportedEvent) true.
-func (e *UnsupportedEventError) Is(target error) bool { return target == ErrUnsupportedEvent }
 
 func unsupported(format string, args ...any) error {
 	return &UnsupportedEventError{Reason: fmt.Sprintf(format, args...)}
@@ -53,7 +47,7 @@ const maxPooledPayload = 64 << 10 // a parser that held more is not kept
 // event is a parsed payload, valid until parse's release runs, and what
 // detection found in it.
 type event struct {
-	src          Source
+	src          source
 	method, path string // the request line as the front sent it, for the log
 	v, rc        *fastjson.Value
 	bodyText     string // the body, base64-decoded once checked
@@ -129,14 +123,14 @@ func (ev *event) detect() error {
 	method, path := ev.v.Get("httpMethod"), ev.v.Get("path")
 	switch {
 	case present(ev.rc.Get("elb")):
-		ev.src = SourceALB
+		ev.src = sourceALB
 		if !isObject(ev.rc.Get("elb")) {
 			method = nil
 		}
 	case present(ev.rc.Get("http")):
-		ev.src = SourceHTTPAPI
+		ev.src = sourceHTTPAPI
 		if strings.Contains(str(ev.rc.Get("domainName")), ".lambda-url.") {
-			ev.src = SourceFunctionURL
+			ev.src = sourceFunctionURL
 		}
 		method, path = ev.rc.Get("http", "method"), ev.v.Get("rawPath")
 		if !present(path) {
@@ -146,7 +140,7 @@ func (ev *event) detect() error {
 			method = nil
 		}
 	case present(method):
-		ev.src = SourceRESTAPI
+		ev.src = sourceRESTAPI
 	default:
 		return unsupported("not an API Gateway, Function URL or ALB HTTP request")
 	}
@@ -160,9 +154,9 @@ func (ev *event) detect() error {
 // caller is the IAM principal the front authenticated (CallerFromContext).
 func (ev *event) caller() string {
 	switch ev.src {
-	case SourceRESTAPI:
+	case sourceRESTAPI:
 		return str(ev.rc.Get("identity", "userArn"))
-	case SourceALB:
+	case sourceALB:
 		return ""
 	}
 	return str(ev.rc.Get("authorizer", "iam", "userArn"))

@@ -3,7 +3,6 @@ package lambdahttp_test
 import (
 	"bytes"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"io"
 	"log"
@@ -304,7 +303,7 @@ func fuzzSeeds(f *testing.F) [][]byte {
 // FuzzInvoke feeds raw invocation payloads to Handler.Invoke. Properties:
 //
 //   - it never panics, and never hits its own recover ("internal error");
-//   - the result is exactly one of: an error matching ErrUnsupportedEvent
+//   - the result is exactly one of: an *UnsupportedEventError
 //     and no answer, or a JSON answer with a status in 100..599;
 //   - it errors exactly when this test's own reading finds no front;
 //   - the answer depends only on the documented fields: the payload
@@ -397,7 +396,7 @@ func fuzzInvoke(t *testing.T, h *lambdahttp.Handler, payload []byte) (response, 
 	t.Helper()
 	out, err := h.Invoke(t.Context(), payload)
 	if err != nil {
-		if !errors.Is(err, lambdahttp.ErrUnsupportedEvent) {
+		if !isUnsupported(err) {
 			t.Fatalf("error %q is not an unsupported event (a bug was hit)", err)
 		}
 		if out != nil {

@@ -63,8 +63,9 @@ func New(next http.Handler, opts ...Option) *Handler {
 var errInternal = errors.New("internal error")
 
 // Invoke implements [lambda.Handler]: raw event in, raw response out. A
-// payload that is not an HTTP request of a known front is an error wrapping
-// [ErrUnsupportedEvent]; everything else, bad requests included, is answered.
+// payload that is not an HTTP request of a known front is an
+// [*UnsupportedEventError]; everything else, bad requests included, is
+// answered.
 func (h *Handler) Invoke(ctx context.Context, payload []byte) (out []byte, err error) {
 	start := time.Now()
 	defer func() {
@@ -90,9 +91,9 @@ func (h *Handler) Invoke(ctx context.Context, payload []byte) (out []byte, err e
 	var s shape
 	var ok bool
 	switch ev.src {
-	case SourceRESTAPI:
+	case sourceRESTAPI:
 		s, ok = serveREST(ctx, h.rest, &ev, h.basePath)
-	case SourceALB:
+	case sourceALB:
 		s, ok = serveALB(ctx, h.alb, &ev, h.basePath)
 	default:
 		s, ok = serveV2(ctx, h.v2, &ev, h.basePath)
