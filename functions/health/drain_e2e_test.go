@@ -7,17 +7,20 @@ import (
 
 // TestDrainThroughTheRuntimeEmulator runs the real bootstrap under AWS's
 // Runtime Interface Emulator with HEALTH_DRAIN=true, as the template's
-// Drain=true sets it: readiness answers 503 draining, liveness 200.
+// Drain=true sets it: readiness answers 503 draining (the detailed view 503
+// fail), liveness 200.
 func TestDrainThroughTheRuntimeEmulator(t *testing.T) {
 	fn := startHealth(t, "HEALTH_DRAIN=true")
 	tests := []struct {
 		path       string
 		wantStatus int
 		wantBody   string
+		wantType   string
 	}{
-		{"/health", 503, "draining"},
-		{"/health/ready", 503, "draining"},
-		{"/health/live", 200, "healthy"},
+		{"/health", 503, "draining", "application/json"},
+		{"/health/ready", 503, "draining", "application/json"},
+		{"/health/details", 503, "fail", "application/health+json"},
+		{"/health/live", 200, "healthy", "application/json"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.path, func(t *testing.T) {
@@ -29,8 +32,8 @@ func TestDrainThroughTheRuntimeEmulator(t *testing.T) {
 			if got.StatusCode != tc.wantStatus || body.Status != tc.wantBody {
 				t.Errorf("%s: got %d %s, want %d status %q", tc.path, got.StatusCode, got.Body, tc.wantStatus, tc.wantBody)
 			}
-			if ct := got.MultiValueHeaders["Content-Type"]; len(ct) != 1 || ct[0] != "application/json" {
-				t.Errorf("Content-Type = %v", ct)
+			if ct := got.MultiValueHeaders["Content-Type"]; len(ct) != 1 || ct[0] != tc.wantType {
+				t.Errorf("Content-Type = %v, want %s", ct, tc.wantType)
 			}
 		})
 	}

@@ -57,9 +57,20 @@ func withCORS(cfg config.Config, next http.Handler) http.Handler {
 	}
 	h := cors.New(opts).Handler(next)
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if vs, ok := r.Header["Origin"]; ok && (len(vs) != 1 || !wellFormed(vs[0])) {
+		vs, ok := r.Header["Origin"]
+		if ok && (len(vs) != 1 || !wellFormed(vs[0])) {
 			r = r.Clone(r.Context())
 			delete(r.Header, "Origin")
+			ok = false
+		}
+		// Without an Origin a request is not CORS (Fetch standard), whatever
+		// else it carries, yet rs/cors answers any OPTIONS with
+		// Access-Control-Request-Method as a preflight (a bare 204). Without
+		// that header it is a plain OPTIONS, answered as every other one is:
+		// the route's 405 with Allow.
+		if !ok && r.Method == http.MethodOptions && r.Header.Get("Access-Control-Request-Method") != "" {
+			r = r.Clone(r.Context())
+			delete(r.Header, "Access-Control-Request-Method")
 		}
 		h.ServeHTTP(w, r)
 	})

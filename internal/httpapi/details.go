@@ -46,6 +46,7 @@ type healthJSON struct {
 	ReleaseID   string                 `json:"releaseId,omitempty"`
 	ServiceID   string                 `json:"serviceId"`
 	Description string                 `json:"description"`
+	Output      string                 `json:"output,omitempty"`
 	Checks      map[string][]checkJSON `json:"checks,omitempty"`
 }
 
@@ -155,6 +156,17 @@ func (d details) encode(res checks.Result, v view) []byte {
 	}
 	b, err := json.Marshal(out)
 	if err != nil { // cannot happen: plain strings and numbers
+		return []byte(`{"status":"fail"}`)
+	}
+	return b
+}
+
+// drained is the detailed view while the operator drains the region: the
+// draft's fail status (a 503 must not read pass) with the reason as its
+// output, the same for every caller since it tells nothing about the checks.
+func (d details) drained() []byte {
+	b, err := json.Marshal(healthJSON{Status: checks.StatusFail, ServiceID: d.serviceID, Description: description, Output: drainNote})
+	if err != nil { // cannot happen: plain strings
 		return []byte(`{"status":"fail"}`)
 	}
 	return b

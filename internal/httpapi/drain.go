@@ -7,16 +7,21 @@ import "net/http"
 // status tells a reader the 503 was asked for, not an outage.
 var drainingBody = []byte(`{"status":"draining","message":"WhatsApp Contact Processor API is draining: taken out of rotation by its operator"}`)
 
+// drainNote is the detailed view's reason while draining.
+const drainNote = "draining: taken out of rotation by its operator"
+
 // drain answers 503 draining instead of next, without running the checks,
 // when on is set: an operator takes a region out of DNS rotation on purpose
-// (the failover drill). addRoutes puts it on the readiness routes only:
-// liveness stays 200, since the process is fine and an orchestrator must not
-// restart it.
-func drain(on bool, next http.Handler) http.Handler {
+// (the failover drill). body is the answer in next's own form: the plain
+// draining body on /health and /health/ready, the detailed view saying
+// draining on /health/details. addRoutes puts it on the readiness routes
+// only: liveness stays 200, since the process is fine and an orchestrator
+// must not restart it.
+func drain(on bool, contentType string, body []byte, next http.Handler) http.Handler {
 	if !on {
 		return next
 	}
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		writeJSON(w, r, http.StatusServiceUnavailable, drainingBody)
+		write(w, r, contentType, http.StatusServiceUnavailable, body)
 	})
 }
