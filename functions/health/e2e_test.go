@@ -12,10 +12,11 @@ import (
 
 	"golang.org/x/sys/unix"
 
+	"github.com/whatsapp-contact-processor/health/internal/httpapi"
 	"github.com/whatsapp-contact-processor/health/internal/testutil/rietest"
 )
 
-const seedBody = `{"status":"healthy","message":"WhatsApp Contact Processor API is running"}`
+const seedBody = httpapi.HealthyBody
 
 // The tests here share one build of the real bootstrap, in a directory that
 // outlives each test.

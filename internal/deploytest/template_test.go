@@ -8,13 +8,14 @@ import (
 	"testing"
 
 	"github.com/whatsapp-contact-processor/health/internal/config"
+	"github.com/whatsapp-contact-processor/health/internal/httpapi"
 )
 
 // root is the repository root, where template.yaml, samconfig.toml and the Makefile live.
 const root = "../.."
 
 // seedBody is the answer to GET /health that clients rely on (README, "What answers what").
-const seedBody = `{"status":"healthy","message":"WhatsApp Contact Processor API is running"}`
+const seedBody = httpapi.HealthyBody
 
 func TestTemplateIsSAMWithoutGlobals(t *testing.T) {
 	tpl := parseTemplate(t, nil)

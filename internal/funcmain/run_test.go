@@ -28,7 +28,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stderr 
 	return funcmain.Run(ctx, "health", args, getenv, stderr, health, ready)
 }
 
-const seedBody = `{"status":"healthy","message":"WhatsApp Contact Processor API is running"}`
+const seedBody = httpapi.HealthyBody
 
 // startLocal runs the binary's own run function in local mode on a free port
 // and returns its base URL; the server stops when the test ends.

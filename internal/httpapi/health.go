@@ -6,11 +6,14 @@ import (
 	"github.com/whatsapp-contact-processor/health/internal/checks"
 )
 
-// The plain answers, byte for byte (key order included): dashboards and
-// string-matching health checks compare them literally.
+// HealthyBody is the answer to GET /health that clients rely on, the seed
+// service's, byte for byte (key order included): dashboards and Route 53's
+// string matching compare it literally. README shows it; tests import it
+// rather than copy it.
+const HealthyBody = `{"status":"healthy","message":"WhatsApp Contact Processor API is running"}`
+
+// The other plain answers.
 const (
-	// healthyBody is the seed service's answer.
-	healthyBody   = `{"status":"healthy","message":"WhatsApp Contact Processor API is running"}`
 	degradedBody  = `{"status":"degraded","message":"WhatsApp Contact Processor API is running with degraded dependencies"}`
 	unhealthyBody = `{"status":"unhealthy","message":"WhatsApp Contact Processor API is unhealthy"}`
 )
@@ -18,7 +21,7 @@ const (
 // handleLive answers the liveness of the process: if this code runs, the API
 // is up.
 func handleLive() http.Handler {
-	body := []byte(healthyBody)
+	body := []byte(HealthyBody)
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, r, http.StatusOK, body)
 	})
@@ -31,7 +34,7 @@ func handleLive() http.Handler {
 // the Lambda deadline).
 func handleReady(checker *checks.Checker, d details, always bool) http.Handler {
 	plain := map[checks.Status][]byte{
-		checks.StatusPass: []byte(healthyBody),
+		checks.StatusPass: []byte(HealthyBody),
 		checks.StatusWarn: []byte(degradedBody),
 		checks.StatusFail: []byte(unhealthyBody),
 	}

@@ -10,7 +10,7 @@ import (
 	"github.com/whatsapp-contact-processor/health/internal/httpapi"
 )
 
-const seedBody = `{"status":"healthy","message":"WhatsApp Contact Processor API is running"}`
+const seedBody = httpapi.HealthyBody
 
 func TestServer(t *testing.T) {
 	srv := httpapi.NewServer(config.Default())

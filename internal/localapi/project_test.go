@@ -11,7 +11,7 @@ import (
 	"github.com/whatsapp-contact-processor/health/internal/localapi"
 )
 
-const seedBody = `{"status":"healthy","message":"WhatsApp Contact Processor API is running"}`
+const seedBody = httpapi.HealthyBody
 
 // The project's template and function, as `make run` serves them: the
 // template's routes answer as deployed, anything else is API Gateway's 403.

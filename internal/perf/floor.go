@@ -5,11 +5,13 @@ import (
 	"net/http"
 
 	"github.com/aws/aws-lambda-go/events"
+
+	"github.com/whatsapp-contact-processor/health/internal/httpapi"
 )
 
 // The floor answers exactly what ours answers for GET /health, headers
 // included, so the comparison is of the same output for the same input.
-const seedBody = `{"status":"healthy","message":"WhatsApp Contact Processor API is running"}`
+const seedBody = httpapi.HealthyBody
 
 var floorHeaders = map[string]string{
 	"Cache-Control":             "no-store",
