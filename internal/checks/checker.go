@@ -34,7 +34,6 @@ type Checker struct {
 	budget time.Duration
 	ttl    time.Duration
 	logger *slog.Logger
-	now    func() time.Time
 
 	group singleflight.Group
 
@@ -104,7 +103,6 @@ func New(opts ...Option) *Checker {
 		budget: DefaultBudget,
 		ttl:    DefaultCacheTTL,
 		logger: slog.New(slog.DiscardHandler),
-		now:    time.Now,
 		last:   map[string]Status{},
 	}
 	for _, o := range opts {
@@ -140,7 +138,7 @@ func (c *Checker) Check(ctx context.Context) Result {
 	if len(c.checks) == 0 {
 		// Nothing ran, so nothing is reported: an Observer emitting metrics
 		// would otherwise log a constant "ready" line on every request.
-		return Result{Status: StatusPass, Time: c.now()}
+		return Result{Status: StatusPass, Time: time.Now()}
 	}
 	if r, ok := c.fromCache(); ok {
 		c.notify(r, true)
@@ -176,7 +174,7 @@ func (c *Checker) notify(r Result, cached bool) {
 func (c *Checker) fromCache() (Result, bool) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if c.expires.IsZero() || !c.now().Before(c.expires) {
+	if c.expires.IsZero() || !time.Now().Before(c.expires) {
 		return Result{}, false
 	}
 	r := c.cached
@@ -186,7 +184,7 @@ func (c *Checker) fromCache() (Result, bool) {
 
 // abandoned is the answer for a caller whose own context ended first.
 func (c *Checker) abandoned(ctx context.Context) Result {
-	now := c.now()
+	now := time.Now()
 	r := Result{Status: StatusFail, Time: now, Checks: make([]CheckResult, len(c.checks))}
 	for i, chk := range c.checks {
 		r.Checks[i] = c.failed(chk, now, fmt.Errorf("not checked: %w", context.Cause(ctx)))
@@ -197,14 +195,14 @@ func (c *Checker) abandoned(ctx context.Context) Result {
 func (c *Checker) failed(chk Check, start time.Time, err error) CheckResult {
 	return CheckResult{
 		Name: chk.Name, Kind: kind(chk), Critical: chk.Critical,
-		Status: StatusFail, Err: err, Duration: c.now().Sub(start), Time: start,
+		Status: StatusFail, Err: err, Duration: time.Now().Sub(start), Time: start,
 	}
 }
 
 // run executes every check once, concurrently, and returns when all are done
 // or the budget is spent, whichever comes first.
 func (c *Checker) run(parent context.Context) Result {
-	start := c.now()
+	start := time.Now()
 	deadline := start.Add(c.budget)
 	spent := fmt.Sprintf("total budget %v", c.budget)
 	// Under Lambda the invocation's deadline may come first (a budget set
@@ -249,7 +247,7 @@ collect:
 }
 
 func (c *Checker) runOne(ctx context.Context, chk Check) (res CheckResult) {
-	start := c.now()
+	start := time.Now()
 	if chk.Timeout > 0 {
 		var cancel context.CancelFunc
 		ctx, cancel = context.WithTimeout(ctx, chk.Timeout)
@@ -276,7 +274,7 @@ func (c *Checker) runOne(ctx context.Context, chk Check) (res CheckResult) {
 	}
 	r := CheckResult{
 		Name: chk.Name, Kind: kind(chk), Critical: chk.Critical,
-		Status: StatusPass, Err: err, Duration: c.now().Sub(start), Time: start,
+		Status: StatusPass, Err: err, Duration: time.Now().Sub(start), Time: start,
 		Observations: obs.close(),
 	}
 	switch {
@@ -325,7 +323,7 @@ func (c *Checker) record(r Result) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if c.ttl > 0 {
-		c.cached, c.expires = r, c.now().Add(c.ttl)
+		c.cached, c.expires = r, time.Now().Add(c.ttl)
 	}
 	for _, cr := range r.Checks {
 		prev, seen := c.last[cr.Name]

@@ -8,6 +8,7 @@ import (
 	"sync"
 	"sync/atomic"
 	"testing"
+	"testing/synctest"
 	"time"
 
 	"go.uber.org/goleak"
@@ -70,21 +71,35 @@ func TestWhenChecksFailThenStatusFollowsCriticality(t *testing.T) {
 	}
 }
 
+// The timing tests run in a synctest bubble: time is a fake clock that moves
+// only when every goroutine of the test waits, so durations are exact and no
+// test waits for real time. synctest.Test also fails a test that leaves a
+// goroutine of its bubble running.
+
 func TestWhenCheckOutlivesItsTimeoutThenItFails(t *testing.T) {
-	defer goleak.VerifyNone(t)
-	c := checks.New(checks.WithBudget(time.Second), checks.WithCheck(
-		checks.Check{Name: "slow", Critical: true, Timeout: 50 * time.Millisecond, Func: hang},
-		checks.Check{Name: "ignores-ctx-but-returns-nil-late", Timeout: 50 * time.Millisecond, Func: func(context.Context) error {
-			time.Sleep(100 * time.Millisecond)
-			return nil
-		}},
-		checks.Check{Name: "fine", Func: pass},
-	))
-	start := time.Now()
-	res := c.Check(t.Context())
-	if el := time.Since(start); el > 600*time.Millisecond {
-		t.Errorf("took %v; the per-check timeout is 50ms", el)
-	}
+	synctest.Test(t, func(t *testing.T) {
+		c := checks.New(checks.WithBudget(time.Second), checks.WithCheck(
+			checks.Check{Name: "slow", Critical: true, Timeout: 50 * time.Millisecond, Func: hang},
+			checks.Check{Name: "ignores-ctx-but-returns-nil-late", Timeout: 50 * time.Millisecond, Func: func(context.Context) error {
+				time.Sleep(100 * time.Millisecond)
+				return nil
+			}},
+			checks.Check{Name: "fine", Func: pass},
+		))
+		start := time.Now()
+		res := c.Check(t.Context())
+		// The check that ignores its context is waited for (up to the
+		// budget), and its late nil still counts as a timeout.
+		if el := time.Since(start); el != 100*time.Millisecond {
+			t.Errorf("answered after %v, want 100ms: when the check that ignores its context returns", el)
+		}
+		checkOutlived(t, res)
+	})
+}
+
+// checkOutlived: both slow checks failed for their timeout, the third passed.
+func checkOutlived(t *testing.T, res checks.Result) {
+	t.Helper()
 	if res.Status != checks.StatusFail {
 		t.Errorf("status = %s, want fail", res.Status)
 	}
@@ -98,90 +113,99 @@ func TestWhenCheckOutlivesItsTimeoutThenItFails(t *testing.T) {
 }
 
 func TestWhenEveryCheckHangsThenTheBudgetHolds(t *testing.T) {
-	defer goleak.VerifyNone(t)
-	const budget = 200 * time.Millisecond
-	var cs []checks.Check
-	for _, n := range []string{"a", "b", "c", "d"} {
-		cs = append(cs, checks.Check{Name: n, Critical: true, Func: hang})
-	}
-	c := checks.New(checks.WithBudget(budget), checks.WithCheck(cs...))
-	start := time.Now()
-	res := c.Check(t.Context())
-	el := time.Since(start)
-	if el < budget || el > budget+300*time.Millisecond {
-		t.Errorf("answered after %v, want about %v", el, budget)
-	}
-	if res.Status != checks.StatusFail {
-		t.Errorf("status = %s, want fail", res.Status)
-	}
+	synctest.Test(t, func(t *testing.T) {
+		const budget = 200 * time.Millisecond
+		var cs []checks.Check
+		for _, n := range []string{"a", "b", "c", "d"} {
+			cs = append(cs, checks.Check{Name: n, Critical: true, Func: hang})
+		}
+		c := checks.New(checks.WithBudget(budget), checks.WithCheck(cs...))
+		start := time.Now()
+		res := c.Check(t.Context())
+		if el := time.Since(start); el != budget {
+			t.Errorf("answered after %v, want %v", el, budget)
+		}
+		if res.Status != checks.StatusFail {
+			t.Errorf("status = %s, want fail", res.Status)
+		}
+	})
 }
 
 func TestWhenChecksIgnoreTheirContextThenCheckStillReturnsAtTheBudget(t *testing.T) {
-	release := make(chan struct{})
-	c := checks.New(checks.WithBudget(100*time.Millisecond), checks.WithCheck(
-		checks.Check{Name: "stuck", Critical: true, Func: func(context.Context) error { <-release; return nil }},
-	))
-	start := time.Now()
-	res := c.Check(t.Context())
-	if el := time.Since(start); el > 500*time.Millisecond {
-		t.Errorf("answered after %v, want about 100ms", el)
-	}
-	if res.Status != checks.StatusFail || !strings.Contains(res.Checks[0].Err.Error(), "budget") {
-		t.Errorf("got %s %v, want a failure for the budget", res.Status, res.Checks[0].Err)
-	}
-	close(release) // the goroutine ends once the check returns
-	goleak.VerifyNone(t)
+	synctest.Test(t, func(t *testing.T) {
+		release := make(chan struct{})
+		c := checks.New(checks.WithBudget(100*time.Millisecond), checks.WithCheck(
+			checks.Check{Name: "stuck", Critical: true, Func: func(context.Context) error { <-release; return nil }},
+		))
+		start := time.Now()
+		res := c.Check(t.Context())
+		if el := time.Since(start); el != 100*time.Millisecond {
+			t.Errorf("answered after %v, want 100ms", el)
+		}
+		if res.Status != checks.StatusFail || !strings.Contains(res.Checks[0].Err.Error(), "budget") {
+			t.Errorf("got %s %v, want a failure for the budget", res.Status, res.Checks[0].Err)
+		}
+		close(release) // the check's goroutine ends once the check returns
+		synctest.Wait()
+	})
 }
 
 // Under Lambda the invocation's deadline can come before the budget (a
 // budget set above the function's Timeout): the run stops AnswerMargin before
 // it, so the function still answers 503 instead of being timed out.
 func TestWhenTheDeadlineIsShorterThanTheBudgetThenItWins(t *testing.T) {
-	c := checks.New(checks.WithBudget(5*time.Second), checks.WithCheck(checks.Check{Name: "a", Critical: true, Func: hang}))
-	ctx, cancel := context.WithTimeout(t.Context(), 400*time.Millisecond)
-	defer cancel()
-	res := c.Check(ctx)
-	if ctx.Err() != nil {
-		t.Errorf("answered after the caller's deadline; want %v before it", checks.AnswerMargin)
-	}
-	if res.Status != checks.StatusFail || !strings.Contains(res.Checks[0].Err.Error(), "invocation's deadline") {
-		t.Errorf("got %s %v, want a failure naming the invocation's deadline", res.Status, res.Checks[0].Err)
-	}
+	synctest.Test(t, func(t *testing.T) {
+		c := checks.New(checks.WithBudget(5*time.Second), checks.WithCheck(checks.Check{Name: "a", Critical: true, Func: hang}))
+		const deadline = 400 * time.Millisecond
+		ctx, cancel := context.WithTimeout(t.Context(), deadline)
+		defer cancel()
+		start := time.Now()
+		res := c.Check(ctx)
+		if el := time.Since(start); el != deadline-checks.AnswerMargin {
+			t.Errorf("answered after %v; want %v, %v before the caller's deadline", el, deadline-checks.AnswerMargin, checks.AnswerMargin)
+		}
+		if res.Status != checks.StatusFail || !strings.Contains(res.Checks[0].Err.Error(), "invocation's deadline") {
+			t.Errorf("got %s %v, want a failure naming the invocation's deadline", res.Status, res.Checks[0].Err)
+		}
+	})
 }
 
 func TestWhenCallsAreConcurrentThenOneRunPerTTL(t *testing.T) {
-	var calls atomic.Int32
-	const ttl = 500 * time.Millisecond
-	c := checks.New(checks.WithCacheTTL(ttl), checks.WithCheck(checks.Check{Name: "db", Critical: true,
-		Func: func(context.Context) error {
-			calls.Add(1)
-			time.Sleep(20 * time.Millisecond) // long enough for the burst to pile up
-			return nil
-		}}))
-	burst := func() {
-		var wg sync.WaitGroup
-		for range 50 {
-			wg.Go(func() {
-				if res := c.Check(t.Context()); res.Status != checks.StatusPass {
-					t.Errorf("status = %s", res.Status)
-				}
-			})
+	synctest.Test(t, func(t *testing.T) {
+		var calls atomic.Int32
+		const ttl = 500 * time.Millisecond
+		c := checks.New(checks.WithCacheTTL(ttl), checks.WithCheck(checks.Check{Name: "db", Critical: true,
+			Func: func(context.Context) error {
+				calls.Add(1)
+				time.Sleep(20 * time.Millisecond) // the burst piles up meanwhile
+				return nil
+			}}))
+		burst := func() {
+			var wg sync.WaitGroup
+			for range 50 {
+				wg.Go(func() {
+					if res := c.Check(t.Context()); res.Status != checks.StatusPass {
+						t.Errorf("status = %s", res.Status)
+					}
+				})
+			}
+			wg.Wait()
 		}
-		wg.Wait()
-	}
-	burst()
-	if n := calls.Load(); n != 1 {
-		t.Fatalf("cold burst of 50: %d runs, want 1", n)
-	}
-	burst()
-	if n := calls.Load(); n != 1 {
-		t.Fatalf("burst within the TTL: %d runs in all, want still 1", n)
-	}
-	time.Sleep(ttl + 50*time.Millisecond)
-	burst()
-	if n := calls.Load(); n != 2 {
-		t.Fatalf("burst after the TTL: %d runs in all, want 2", n)
-	}
+		burst()
+		if n := calls.Load(); n != 1 {
+			t.Fatalf("cold burst of 50: %d runs, want 1", n)
+		}
+		time.Sleep(ttl - time.Nanosecond) // cached for ttl from the run's end: now
+		burst()
+		if n := calls.Load(); n != 1 {
+			t.Fatalf("burst within the TTL: %d runs in all, want still 1", n)
+		}
+		time.Sleep(time.Nanosecond)
+		burst()
+		if n := calls.Load(); n != 2 {
+			t.Fatalf("burst at the TTL: %d runs in all, want 2", n)
+		}
+	})
 }
 
 func TestWhenTTLIsZeroThenEveryCallRuns(t *testing.T) {
@@ -197,23 +221,25 @@ func TestWhenTTLIsZeroThenEveryCallRuns(t *testing.T) {
 }
 
 func TestWhenTheCallerGivesUpThenOthersStillGetTheRun(t *testing.T) {
-	started := make(chan struct{})
-	c := checks.New(checks.WithCheck(checks.Check{Name: "a", Critical: true, Func: func(ctx context.Context) error {
-		close(started)
-		time.Sleep(100 * time.Millisecond)
-		return ctx.Err()
-	}}))
-	ctx, cancel := context.WithCancel(t.Context())
-	first := make(chan checks.Result)
-	go func() { first <- c.Check(ctx) }()
-	<-started
-	cancel()
-	if res := <-first; res.Status != checks.StatusFail {
-		t.Errorf("the caller that gave up: status = %s, want fail", res.Status)
-	}
-	if res := c.Check(t.Context()); res.Status != checks.StatusPass {
-		t.Errorf("a caller joining the same run: status = %s (%v), want pass", res.Status, res.Checks[0].Err)
-	}
+	synctest.Test(t, func(t *testing.T) {
+		started := make(chan struct{})
+		c := checks.New(checks.WithCheck(checks.Check{Name: "a", Critical: true, Func: func(ctx context.Context) error {
+			close(started)
+			time.Sleep(100 * time.Millisecond)
+			return ctx.Err()
+		}}))
+		ctx, cancel := context.WithCancel(t.Context())
+		first := make(chan checks.Result)
+		go func() { first <- c.Check(ctx) }()
+		<-started
+		cancel()
+		if res := <-first; res.Status != checks.StatusFail {
+			t.Errorf("the caller that gave up: status = %s, want fail", res.Status)
+		}
+		if res := c.Check(t.Context()); res.Status != checks.StatusPass {
+			t.Errorf("a caller joining the same run: status = %s (%v), want pass", res.Status, res.Checks[0].Err)
+		}
+	})
 }
 
 func TestWhenStatusChangesThenItIsLoggedOnce(t *testing.T) {

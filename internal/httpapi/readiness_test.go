@@ -12,6 +12,7 @@ import (
 	"sync"
 	"sync/atomic"
 	"testing"
+	"testing/synctest"
 	"time"
 
 	"github.com/santhosh-tekuri/jsonschema/v5"
@@ -99,17 +100,6 @@ func TestReadinessAnswers(t *testing.T) {
 	}
 }
 
-// countingServer is a dependency that counts the requests it sees.
-func countingServer(t *testing.T, delay time.Duration) (*httptest.Server, *atomic.Int32) {
-	var n atomic.Int32
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		n.Add(1)
-		time.Sleep(delay)
-	}))
-	t.Cleanup(srv.Close)
-	return srv, &n
-}
-
 func loadConfig(t *testing.T, env map[string]string) config.Config {
 	t.Helper()
 	cfg, err := config.Load(func(k string) string { return env[k] })
@@ -119,42 +109,47 @@ func loadConfig(t *testing.T, env map[string]string) config.Config {
 	return cfg
 }
 
+// In a synctest bubble (fake clock): the dependency is a check function, and
+// the TTL passes without waiting for it.
 func TestBurstCostsTheDependencyOneRequestPerTTL(t *testing.T) {
-	dep, hits := countingServer(t, 50*time.Millisecond)
-	const ttl = time.Second
-	srv := httpapi.NewServer(loadConfig(t, map[string]string{
-		"HEALTH_CHECKS":    "crm=" + dep.URL + "/health",
-		"HEALTH_CACHE_TTL": ttl.String(),
-	}))
-	burst := func() {
-		var wg sync.WaitGroup
-		for i := range 50 {
-			wg.Go(func() {
-				path := []string{"/health", "/health/ready", "/health?verbose"}[i%3]
-				if rec := serve(srv, "GET", path, nil); rec.Code != 200 {
-					t.Errorf("%s: %d %s", path, rec.Code, rec.Body)
-				}
-			})
+	synctest.Test(t, func(t *testing.T) {
+		var hits atomic.Int32
+		const ttl = time.Second
+		srv := httpapi.NewServer(config.Config{
+			Checks: []checks.Check{{Name: "crm", Critical: true, Func: func(context.Context) error {
+				hits.Add(1)
+				time.Sleep(50 * time.Millisecond) // the burst piles up meanwhile
+				return nil
+			}}},
+			CacheTTL: new(ttl),
+		})
+		burst := func() {
+			var wg sync.WaitGroup
+			for i := range 50 {
+				wg.Go(func() {
+					path := []string{"/health", "/health/ready", "/health?verbose"}[i%3]
+					if rec := serve(srv, "GET", path, nil); rec.Code != 200 {
+						t.Errorf("%s: %d %s", path, rec.Code, rec.Body)
+					}
+				})
+			}
+			wg.Wait()
 		}
-		wg.Wait()
-	}
-	start := time.Now()
-	burst()
-	if n := hits.Load(); n != 1 {
-		t.Fatalf("cold cache, 50 concurrent requests: the dependency saw %d, want 1", n)
-	}
-	burst()
-	if n := hits.Load(); n != 1 {
-		t.Fatalf("within the TTL: the dependency saw %d more", n-1)
-	}
-	if el := time.Since(start); el > ttl/2 {
-		t.Logf("bursts took %v; the TTL assertions may be loose", el)
-	}
-	time.Sleep(time.Until(start.Add(ttl + 100*time.Millisecond)))
-	burst()
-	if n := hits.Load(); n != 2 {
-		t.Fatalf("after the TTL: the dependency saw %d in all, want 2", n)
-	}
+		burst()
+		if n := hits.Load(); n != 1 {
+			t.Fatalf("cold cache, 50 concurrent requests: the dependency saw %d, want 1", n)
+		}
+		time.Sleep(ttl - time.Nanosecond)
+		burst()
+		if n := hits.Load(); n != 1 {
+			t.Fatalf("within the TTL: the dependency saw %d more", n-1)
+		}
+		time.Sleep(time.Nanosecond)
+		burst()
+		if n := hits.Load(); n != 2 {
+			t.Fatalf("after the TTL: the dependency saw %d in all, want 2", n)
+		}
+	})
 }
 
 func TestWhenEveryCheckHangsThenTheAnswerComesWithinTheBudget(t *testing.T) {
