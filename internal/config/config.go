@@ -17,9 +17,9 @@ import (
 // DefaultServiceID is the IETF serviceId when HEALTH_SERVICE_ID is unset.
 const DefaultServiceID = "whatsapp-contact-processor-api"
 
-// MinTokenLength is the shortest HEALTH_DETAILS_TOKEN Load accepts: a token
+// minTokenLength is the shortest HEALTH_DETAILS_TOKEN Load accepts: a token
 // anyone could guess would unlock failure reasons for everyone.
-const MinTokenLength = 32
+const minTokenLength = 32
 
 // Config is the function's whole configuration.
 type Config struct {
@@ -106,8 +106,8 @@ func Load(getenv func(string) string) (Config, error) {
 		cfg.ServiceID = v
 	}
 	cfg.DetailsToken = get("HEALTH_DETAILS_TOKEN")
-	if n := len(cfg.DetailsToken); n > 0 && n < MinTokenLength {
-		return Config{}, fmt.Errorf("HEALTH_DETAILS_TOKEN is shorter than %d characters: use a random one, e.g. openssl rand -hex 32", MinTokenLength)
+	if n := len(cfg.DetailsToken); n > 0 && n < minTokenLength {
+		return Config{}, fmt.Errorf("HEALTH_DETAILS_TOKEN is shorter than %d characters: use a random one, e.g. openssl rand -hex 32", minTokenLength)
 	}
 	var err error
 	if cfg.PublicChecks, err = parseBool(get, "HEALTH_PUBLIC_CHECKS"); err != nil {

@@ -14,7 +14,7 @@ import (
 // invocation, or after the bootstrap exited. Linux only: it reads
 // /proc/<emulator>/task/*/children.
 func (f *Function) BootstrapPID() int {
-	tasks, _ := filepath.Glob(fmt.Sprintf("/proc/%d/task/*/children", f.EmulatorPID()))
+	tasks, _ := filepath.Glob(fmt.Sprintf("/proc/%d/task/*/children", f.emulatorPID()))
 	for _, t := range tasks {
 		b, err := os.ReadFile(t)
 		if err != nil {

@@ -189,8 +189,8 @@ func (f *Function) Invoke(ctx context.Context, payload []byte) (int, []byte, err
 // Output is everything the emulator and the bootstrap printed so far.
 func (f *Function) Output() string { return f.output.String() }
 
-// EmulatorPID is the emulator's process id; the bootstrap is its child.
-func (f *Function) EmulatorPID() int { return f.cmd.Process.Pid }
+// emulatorPID is the emulator's process id; the bootstrap is its child.
+func (f *Function) emulatorPID() int { return f.cmd.Process.Pid }
 
 // FreeAddr returns a loopback address with a port that was free a moment ago.
 func FreeAddr(t testing.TB) string {
