@@ -211,5 +211,5 @@ undrain: ## Put ENV's region back: Drain=false.
 	$(SAM) deploy --config-env $(ENV) --parameter-overrides Drain=false $(DEPLOY_FLAGS)
 
 .PHONY: route53-cidrs
-route53-cidrs: ## Print Route 53's health-checker ranges (ip-ranges.json) as a Route53CheckerCidrs value.
-	@curl -fsS https://ip-ranges.amazonaws.com/ip-ranges.json | python3 -c 'import json,sys; print("Route53CheckerCidrs=" + ",".join(sorted({p["ip_prefix"] for p in json.load(sys.stdin)["prefixes"] if p["service"] == "ROUTE53_HEALTHCHECKS"})))'
+route53-cidrs: ## Print Route 53's health-checker ranges (ip-ranges.json, aws partition) as a Route53CheckerCidrs value; needs network.
+	@scripts/route53-cidrs.sh

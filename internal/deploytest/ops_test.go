@@ -169,9 +169,11 @@ func TestRoute53CheckerCidrsDefault(t *testing.T) {
 		}
 		seen[c] = true
 	}
-	// ip-ranges.json's GLOBAL range for ROUTE53_HEALTHCHECKS.
-	if !seen["15.177.0.0/18"] {
-		t.Errorf("default lacks 15.177.0.0/18 (ROUTE53_HEALTHCHECKS, GLOBAL)")
+	// ip-ranges.json's ROUTE53_HEALTHCHECKS ranges that lie outside the others.
+	for _, want := range []string{"15.177.0.0/18", "15.177.108.0/24"} {
+		if !seen[want] {
+			t.Errorf("default lacks %s (ROUTE53_HEALTHCHECKS)", want)
+		}
 	}
 }
 
@@ -304,9 +306,15 @@ func TestExecutionLoggingIsOptional(t *testing.T) {
 	equalJSON(t, "ApiGatewayCloudWatchRole policy", dig(t, raw, "Resources", "ApiGatewayCloudWatchRole", "Properties", "ManagedPolicyArns"),
 		[]any{sub("arn:${AWS::Partition}:iam::aws:policy/service-role/AmazonAPIGatewayPushToCloudWatchLogs")})
 	equalJSON(t, "ApiGatewayAccount role", dig(t, raw, "Resources", "ApiGatewayAccount", "Properties", "CloudWatchRoleArn"), getAtt("ApiGatewayCloudWatchRole", "Arn"))
-	wait := map[string]any{"logRole": map[string]any{"Fn::If": []any{"CreateApiGatewayAccount", ref("ApiGatewayAccount"), "account"}}}
-	equalJSON(t, "public stage waits for the account role", dig(t, raw, "Resources", "HealthApi", "Properties", "Variables"), wait)
-	equalJSON(t, "Route 53 stage waits for the account role", dig(t, raw, "Resources", "HealthApiRoute53Stage", "Properties", "Variables"), wait)
+	// Each stage also waits for its execution log group: a stage that logs first makes
+	// API Gateway create the group, and the stack's own create then fails.
+	for stage, group := range map[string]string{"HealthApi": "RestExecutionLogGroup", "HealthApiRoute53Stage": "Route53ExecutionLogGroup"} {
+		wait := map[string]any{
+			"logRole":       map[string]any{"Fn::If": []any{"CreateApiGatewayAccount", ref("ApiGatewayAccount"), "account"}},
+			"executionLogs": map[string]any{"Fn::If": []any{"ExecutionLogging", ref(group), "none"}},
+		}
+		equalJSON(t, stage+" waits for the account role and "+group, dig(t, raw, "Resources", stage, "Properties", "Variables"), wait)
+	}
 }
 
 // ---------------------------------------------------------------- alarms and dashboard

@@ -240,7 +240,7 @@ func TestRoute53HealthCheck(t *testing.T) {
 	equalJSON(t, "FailureThreshold", dig(t, raw, "FailureThreshold"), ref("HealthCheckFailureThreshold"))
 	equalJSON(t, "SearchString", dig(t, raw, "SearchString"), ref("HealthCheckSearchString"))
 	equalJSON(t, "Regions", dig(t, raw, "Regions"),
-		map[string]any{"Fn::If": []any{"HealthCheckAllRegions", ref("AWS::NoValue"), ref("HealthCheckRegions")}})
+		map[string]any{"Fn::If": []any{"HealthCheckAllRegions", ref("AWS::NoValue"), map[string]any{"Fn::Split": []any{",", ref("HealthCheckRegions")}}}})
 }
 
 func TestHealthCheckAlarmOnlyInUSEast1WithTopic(t *testing.T) {
@@ -359,8 +359,33 @@ func TestParameterDefaults(t *testing.T) {
 	for name, def := range want {
 		equalJSON(t, name+" default", dig(t, params, name, "Default"), def)
 	}
-	equalJSON(t, "HealthCheckRegions Type", dig(t, params, "HealthCheckRegions", "Type"), "CommaDelimitedList")
+	equalJSON(t, "HealthCheckRegions Type", dig(t, params, "HealthCheckRegions", "Type"), "String")
 	equalJSON(t, "HealthCheckRequestInterval AllowedValues", dig(t, params, "HealthCheckRequestInterval", "AllowedValues"), []any{10, 30})
+}
+
+// Route 53 takes at least 3 of its 8 checker regions, or none (all of them): the
+// parameter's pattern refuses anything else before a deploy gets that far.
+func TestHealthCheckRegionsTakesThreeOrMoreCheckerRegions(t *testing.T) {
+	re := regexp.MustCompile(dig(t, rawTemplate(t), "Parameters", "HealthCheckRegions", "AllowedPattern").(string))
+	for v, want := range map[string]bool{
+		"":                                   true,
+		"us-east-1,eu-west-1,ap-southeast-1": true,
+		"us-east-1,us-west-1,us-west-2,eu-west-1,ap-southeast-1,ap-southeast-2,ap-northeast-1,sa-east-1": true,
+		"us-east-1":                            false,
+		"us-east-1,eu-west-1":                  false,
+		"us-east-1,eu-west-1,eu-central-1":     false, // not a checker region
+		"us-east-1, eu-west-1, ap-southeast-1": false,
+		"us-east-1,eu-west-1,ap-southeast-1,":  false,
+		"US-EAST-1,EU-WEST-1,AP-SOUTHEAST-1":   false,
+		"us-east-1,eu-west-1,ap-southeast-1 x": false,
+		"x us-east-1,eu-west-1,ap-southeast-1": false,
+		"us-east-1;eu-west-1;ap-southeast-1":   false,
+		"us-east-1,eu-west-1,ap-southeast-1\n": false,
+	} {
+		if got := re.MatchString(v); got != want {
+			t.Errorf("HealthCheckRegions %q: pattern accepts it %v, want %v", v, got, want)
+		}
+	}
 }
 
 // A parameter's AllowedPattern must accept exactly what the function accepts
