@@ -25,6 +25,10 @@ RACE := $(shell [ "$$($(GO) env CGO_ENABLED)" = 1 ] && command -v "$$($(GO) env 
 EVENT     ?= events/rest-get.json
 # Extra flags for `sam deploy`, e.g. DEPLOY_FLAGS=--guided the first time.
 DEPLOY_FLAGS ?=
+# `make tools` installs the Python tools some checks need into a venv here
+# (scripts/tools.sh); its bin comes first so the tests and make lint find them.
+TOOLS_DIR := $(or $(XDG_CACHE_HOME),$(HOME)/.cache)/whatsapp-health
+export PATH := $(TOOLS_DIR)/venv/bin:$(PATH)
 
 # Targets that drive the sam CLI stop here, saying what is missing, when it is not
 # installed; `sam local` also needs a running Docker engine.
@@ -65,14 +69,20 @@ run: ## Serve FUNCTION (default health) as sam local start-api would, on ADDR (d
 	@exec bin/local/$(FUNCTION) -addr $(ADDR) $(RUN_FLAGS)
 
 .PHONY: test
-test: ## Run every test with the race detector (builds the bootstrap and runs it under the Lambda runtime emulator).
+test: ## Run every Go test (-race with a C compiler; the real bootstrap under the runtime emulator); ends listing each skipped test and why.
 	@[ -n "$(RACE)" ] || echo "note: no C compiler for cgo, so no race detector: tests run without -race"
 	@# go test runs vet's high-confidence checks itself; make lint runs all of vet.
 	@# Several test binaries build the emulator and the Lambda bootstrap at once; building
 	@# them once first turns those builds into cache hits (a minute on a fresh machine).
 	$(GO) build -o /dev/null github.com/aws/aws-lambda-runtime-interface-emulator/cmd/aws-lambda-rie
 	CGO_ENABLED=0 $(GO) build -tags lambda.norpc -o /dev/null ./functions/...
-	$(GO) test $(RACE) -count=1 ./...
+	@# gotestsum: one line per package, then every skipped test with its reason.
+	$(GO) tool gotestsum --format pkgname --format-hide-empty-pkg -- $(RACE) -count=1 ./...
+	@scripts/tools.sh status
+
+.PHONY: tools
+tools: ## Install what the optional checks need (cfn-guard and AWS Control Tower's rules from npm, cfn-lint and aws-sam-translator in a venv) into ~/.cache/whatsapp-health.
+	@scripts/tools.sh install
 
 .PHONY: lint
 lint: ## gofmt, go vet, staticcheck, cfn-lint (template.yaml) and actionlint (CI workflow).
@@ -83,7 +93,7 @@ lint: ## gofmt, go vet, staticcheck, cfn-lint (template.yaml) and actionlint (CI
 	@if command -v cfn-lint >/dev/null 2>&1; then \
 	  echo "cfn-lint template.yaml"; cfn-lint template.yaml; \
 	else \
-	  echo "cfn-lint not found: template.yaml not linted (pip install cfn-lint)"; \
+	  echo "cfn-lint not found: template.yaml not linted (make tools installs it)"; \
 	fi
 	$(GO) tool actionlint
 
@@ -169,7 +179,7 @@ define require-config-env
 endef
 
 .PHONY: sam-build
-sam-build: ## sam build: runs build-HealthFunction into .aws-sam/build.
+sam-build: ## sam build (needs the sam CLI, no Docker): runs make build-<Name>Function for each function into .aws-sam/build.
 	$(require-sam)
 	$(SAM) build
 
@@ -197,7 +207,7 @@ deploy: ## sam build, then sam deploy --config-env ENV (default, primary, second
 # --parameter-overrides on the command line replaces samconfig's list; sam deploy keeps
 # every parameter it does not name at the stack's previous value, so only Drain changes.
 .PHONY: drain
-drain: ## Take ENV's region out of rotation: Drain=true, /health and /health/ready answer 503 draining.
+drain: ## Take ENV's region out of rotation: Drain=true, /health, /health/ready and /health/details answer 503 draining.
 	$(require-sam)
 	$(require-config-env)
 	$(SAM) build

@@ -23,14 +23,13 @@ import (
 
 var updateDocs = flag.Bool("update-docs", false, "rewrite the generated tables in docs/")
 
-// guardPackage is where .ci/run installs @cdklabs/cdk-validator-cfnguard (npm,
-// git-ignored); CFN_GUARD_PACKAGE points elsewhere.
-// guardPackage is where .ci/run installs the package: in the user's cache, not in
-// the repository, whose whole tree `sam build` copies (CodeUri: .).
+// guardPackage is where make tools (scripts/tools.sh) installs
+// @cdklabs/cdk-validator-cfnguard (npm): in the user's cache, not in the repository,
+// whose whole tree `sam build` copies (CodeUri: .). CFN_GUARD_PACKAGE points elsewhere.
 const guardPackage = "whatsapp-health/cfnguard/node_modules/@cdklabs/cdk-validator-cfnguard"
 
-// guardVersion is the package .ci/run installs; the table in docs/compliance.md
-// names it.
+// guardVersion is the package make tools (scripts/tools.sh) installs; the table in
+// docs/compliance.md names it.
 const guardVersion = "0.0.62"
 
 type profile struct {
@@ -107,8 +106,8 @@ func findGuard(t *testing.T) (bin, rules string) {
 	bin = filepath.Join(pkg, "bin", osDir, arch, "cfn-guard")
 	rules = filepath.Join(pkg, "rules", "control-tower", "cfn-guard")
 	if _, err := os.Stat(bin); err != nil {
-		t.Skipf("cfn-guard not installed (%v): Control Tower controls not checked; .ci/run installs it: "+
-			"npm install --prefix ~/.cache/whatsapp-health/cfnguard @cdklabs/cdk-validator-cfnguard@%s", err, guardVersion)
+		t.Skipf("cfn-guard not installed (%v): Control Tower controls not checked; make tools installs it "+
+			"(@cdklabs/cdk-validator-cfnguard@%s into ~/.cache/whatsapp-health/cfnguard)", err, guardVersion)
 	}
 	return bin, rules
 }
@@ -367,7 +366,7 @@ func samTranslate(t *testing.T, params map[string]any, unchecked string) map[str
 	cmd.Stderr = &stderr
 	out, err := cmd.Output()
 	if ee, ok := err.(*exec.ExitError); ok && ee.ExitCode() == 3 {
-		t.Skip(strings.TrimSpace(string(out)) + ": " + unchecked + " (pip install aws-sam-translator)")
+		t.Skip(strings.TrimSpace(string(out)) + ": " + unchecked + " (make tools installs aws-sam-translator)")
 	}
 	if err != nil {
 		t.Fatalf("SAM transform of template.yaml: %v\n%s", err, stderr.Bytes())

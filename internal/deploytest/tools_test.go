@@ -15,7 +15,7 @@ import (
 func TestCfnLint(t *testing.T) {
 	bin, err := exec.LookPath("cfn-lint")
 	if err != nil {
-		t.Skip("cfn-lint not installed: template.yaml not linted (pip install cfn-lint)")
+		t.Skip("cfn-lint not installed: template.yaml not linted (make tools installs it)")
 	}
 	cmd := exec.CommandContext(t.Context(), bin, "template.yaml")
 	cmd.Dir = root
