@@ -195,7 +195,7 @@ func (c *Checker) abandoned(ctx context.Context) Result {
 func (c *Checker) failed(chk Check, start time.Time, err error) CheckResult {
 	return CheckResult{
 		Name: chk.Name, Kind: kind(chk), Critical: chk.Critical,
-		Status: StatusFail, Err: err, Duration: time.Now().Sub(start), Time: start,
+		Status: StatusFail, Err: err, Duration: time.Since(start), Time: start,
 	}
 }
 
@@ -274,7 +274,7 @@ func (c *Checker) runOne(ctx context.Context, chk Check) (res CheckResult) {
 	}
 	r := CheckResult{
 		Name: chk.Name, Kind: kind(chk), Critical: chk.Critical,
-		Status: StatusPass, Err: err, Duration: time.Now().Sub(start), Time: start,
+		Status: StatusPass, Err: err, Duration: time.Since(start), Time: start,
 		Observations: obs.close(),
 	}
 	switch {
