@@ -31,13 +31,19 @@ installed() { eval "$1" >/dev/null 2>&1; }
 
 case ${1:-status} in
 install)
+	failed=()
 	for t in "${tools[@]}"; do
 		IFS='|' read -r name check install _ <<<"$t"
 		installed "$check" && continue
 		echo "installing $name into $cache"
-		eval "$install"
-		installed "$check" || { echo "$name: installed, but still not found" >&2; exit 1; }
+		if ! eval "$install" || ! installed "$check"; then
+			failed+=("$name")
+		fi
 	done
+	if ((${#failed[@]})); then
+		echo "could not install: ${failed[*]} (npm needs its registry, pip the Python package index)" >&2
+		exit 1
+	fi
 	;;
 status)
 	missing=0
