@@ -1,12 +1,12 @@
-package samlocal
+package cfn
 
 import "strings"
 
-// mergeGlobals applies a Globals section to a resource's properties as the
+// MergeGlobals applies a Globals section to a resource's properties as the
 // SAM transform does: maps merge key by key, lists are the global items
 // followed by the resource's, and for anything else (scalars, intrinsic
 // functions, or values of different kinds) the resource's own value wins.
-func mergeGlobals(global, local any) any {
+func MergeGlobals(global, local any) any {
 	if local == nil {
 		return global
 	}
@@ -18,7 +18,7 @@ func mergeGlobals(global, local any) any {
 			out[k] = v
 		}
 		for k, v := range lm {
-			out[k] = mergeGlobals(gm[k], v)
+			out[k] = MergeGlobals(gm[k], v)
 		}
 		return out
 	}
