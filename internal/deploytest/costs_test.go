@@ -113,7 +113,7 @@ func usd(low, high float64, b string) string {
 // table in docs/costs.md equal to it.
 func TestCostTable(t *testing.T) {
 	params := dig(t, rawTemplate(t), "Parameters")
-	equalJSON(t, "MemorySize the costs assume", dig(t, rawTemplate(t), "Resources", "HealthFunction", "Properties", "MemorySize"), memoryGB*1024)
+	equalJSON(t, "MemorySize the costs assume", dig(t, parseTemplate(t, nil), "Resources", "HealthFunction", "Properties", "MemorySize"), memoryGB*1024)
 	equalJSON(t, "intervals", dig(t, params, "HealthCheckRequestInterval", "AllowedValues"), []any{10, 30})
 	var b strings.Builder
 	fmt.Fprintf(&b, "| Per region, per month (USD) | 30 s interval | 10 s interval |\n|---|---|---|\n")

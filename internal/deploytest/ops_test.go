@@ -7,48 +7,50 @@ import (
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/whatsapp-contact-processor/health/internal/cfn"
 )
 
 // ---------------------------------------------------------------- isolation
 
-// Route 53's checkers and the public each have a stage of one deployment, each stage
-// its own throttle bucket.
+// Route 53's checkers and the public each have a stage, each stage its own throttle
+// bucket from its own parameters.
 func TestRoute53StageHasItsOwnThrottleBucket(t *testing.T) {
-	raw := rawTemplate(t)
-	public := dig(t, raw, "Resources", "HealthApi", "Properties")
-	r53 := dig(t, raw, "Resources", "HealthApiRoute53Stage")
-	equalJSON(t, "Route 53 stage Type", dig(t, r53, "Type"), "AWS::ApiGateway::Stage")
-	p := dig(t, r53, "Properties")
-	equalJSON(t, "RestApiId", dig(t, p, "RestApiId"), ref("HealthApi"))
-	equalJSON(t, "DeploymentId (the public stage's deployment)", dig(t, p, "DeploymentId"), ref("HealthApi.Deployment"))
-	equalJSON(t, "StageName", dig(t, p, "StageName"), ref("Route53StageName"))
-	equalJSON(t, "CacheClusterEnabled", dig(t, p, "CacheClusterEnabled"), false)
-
-	bucket := func(props any) (rate, burst any) {
-		ms := dig(t, props, "MethodSettings").([]any)
-		if len(ms) != 1 {
-			t.Fatalf("MethodSettings has %d entries, want 1", len(ms))
+	tpl := parseTemplate(t, map[string]string{"StageName": "pub", "Route53StageName": "r53",
+		"ThrottlingRateLimit": "111", "ThrottlingBurstLimit": "222", "Route53ThrottlingRateLimit": "11", "Route53ThrottlingBurstLimit": "22"})
+	want := map[string][2]string{"pub": {"111", "222"}, "r53": {"11", "22"}}
+	for id, st := range restStages(tpl) {
+		w, ok := want[cfn.Text(st["StageName"])]
+		if !ok {
+			continue
 		}
-		equalJSON(t, "MethodSettings path", []any{dig(t, ms[0], "ResourcePath"), dig(t, ms[0], "HttpMethod")}, []any{"/*", "*"})
-		equalJSON(t, "MethodSettings CachingEnabled", dig(t, ms[0], "CachingEnabled"), false)
-		return dig(t, ms[0], "ThrottlingRateLimit"), dig(t, ms[0], "ThrottlingBurstLimit")
+		delete(want, cfn.Text(st["StageName"]))
+		for _, ms := range st["MethodSettings"].([]any) {
+			m := cfn.AsMap(ms)
+			equalJSON(t, id+" throttle", []string{cfn.Text(m["ThrottlingRateLimit"]), cfn.Text(m["ThrottlingBurstLimit"])}, w[:])
+		}
 	}
-	pr, pb := bucket(public)
-	rr, rb := bucket(p)
-	equalJSON(t, "public bucket", []any{pr, pb}, []any{ref("ThrottlingRateLimit"), ref("ThrottlingBurstLimit")})
-	equalJSON(t, "Route 53 bucket", []any{rr, rb}, []any{ref("Route53ThrottlingRateLimit"), ref("Route53ThrottlingBurstLimit")})
-
+	if len(want) > 0 {
+		t.Errorf("no stage named %v", sortedKeys(want))
+	}
 	// The same stage name twice would be one stage, one bucket: a rule refuses it.
-	equalJSON(t, "SeparateStages rule", dig(t, raw, "Rules", "SeparateStages", "Assertions").([]any)[0].(map[string]any)["Assert"],
-		map[string]any{"Fn::Not": []any{map[string]any{"Fn::Equals": []any{ref("StageName"), ref("Route53StageName")}}}})
-	params := dig(t, raw, "Parameters")
-	if dig(t, params, "StageName", "Default") == dig(t, params, "Route53StageName", "Default") {
-		t.Errorf("StageName and Route53StageName default to the same stage")
-	}
+	equalJSON(t, "SeparateStages rule", dig(t, rawTemplate(t), "Rules", "SeparateStages", "Assertions").([]any)[0].(map[string]any)["Assert"],
+		map[string]any{"Fn::Not": []any{map[string]any{"Fn::Equals": []any{map[string]any{"Ref": "StageName"}, map[string]any{"Ref": "Route53StageName"}}}}})
+	params := dig(t, rawTemplate(t), "Parameters")
 	// Route 53 sends ~1.5 req/s at a 10 s interval, in bursts of up to one per checker.
 	if r, b := dig(t, params, "Route53ThrottlingRateLimit", "Default").(float64), dig(t, params, "Route53ThrottlingBurstLimit", "Default").(float64); r < 3 || b < 20 {
 		t.Errorf("Route 53 stage defaults rate %v burst %v: want at least 3 and 20", r, b)
 	}
+}
+
+// restStages are the REST API stages of a template before the SAM transform (an
+// AWS::Serverless::Api is its stage too), by logical id, as their properties.
+func restStages(tpl map[string]any) map[string]map[string]any {
+	out := map[string]map[string]any{}
+	for id, r := range resources(tpl, "AWS::Serverless::Api", "AWS::ApiGateway::Stage") {
+		out[id] = props(r)
+	}
+	return out
 }
 
 // policyRequest is one call as the REST API's resource policy sees it.
@@ -145,7 +147,7 @@ func TestResourcePolicyAdmitsRoute53StageFromCheckersOnly(t *testing.T) {
 		}
 	}
 	// The ranges come from the parameter; other stage names follow the parameter.
-	r53 := parseTemplate(t, map[string]any{"Route53StageName": "checkers", "Route53CheckerCidrs": "192.0.2.0/24"})
+	r53 := parseTemplate(t, map[string]string{"Route53StageName": "checkers", "Route53CheckerCidrs": "192.0.2.0/24"})
 	st := dig(t, r53, "Resources", "HealthApi", "Properties", "Auth", "ResourcePolicy", "CustomStatements").([]any)
 	if !evalPolicy(t, st, policyRequest{"checkers", "GET", "/health", "192.0.2.1", ""}) || evalPolicy(t, st, policyRequest{"checkers", "GET", "/health", "15.177.12.34", ""}) {
 		t.Errorf("Route53CheckerCidrs/Route53StageName overrides do not reach the policy: %v", st)
@@ -178,63 +180,25 @@ func TestRoute53CheckerCidrsDefault(t *testing.T) {
 }
 
 func TestWebAclOnPublicStageOnly(t *testing.T) {
-	p := dig(t, rawTemplate(t), "Resources", "PublicStageWebAcl", "Properties")
-	equalJSON(t, "ResourceArn", dig(t, p, "ResourceArn"),
-		sub("arn:${AWS::Partition}:apigateway:${AWS::Region}::/restapis/${HealthApi}/stages/${HealthApi.Stage}"))
-	equalJSON(t, "WebACLArn", dig(t, p, "WebACLArn"), ref("WebAclArn"))
+	tpl := parseTemplate(t, map[string]string{"WebAclArn": profiles[1].params["WebAclArn"]})
+	assoc := resources(tpl, "AWS::WAFv2::WebACLAssociation")
+	if len(assoc) == 0 {
+		t.Fatal("WebAclArn given, no association")
+	}
+	for id, a := range assoc {
+		equalJSON(t, id+" WebACLArn", props(a)["WebACLArn"], profiles[1].params["WebAclArn"])
+		// The public stage of the REST API; Route 53's stage stays out of the web ACL.
+		if arn := cfn.Text(props(a)["ResourceArn"]); !strings.HasSuffix(arn, "/stages/${HealthApi.Stage}") {
+			t.Errorf("%s ResourceArn %s: not the public stage", id, arn)
+		}
+	}
 }
 
-// ---------------------------------------------------------------- VPC, KMS, token
-
-func TestVpcIsOptional(t *testing.T) {
-	fn := func(o map[string]any) map[string]any {
-		return dig(t, parseTemplate(t, o), "Resources", "HealthFunction", "Properties").(map[string]any)
-	}
-	if v, ok := fn(nil)["VpcConfig"]; ok {
-		t.Errorf("VpcConfig with default parameters: %v", v)
-	}
-	in := fn(map[string]any{"SubnetIds": "subnet-1,subnet-2", "SecurityGroupIds": "sg-1"})
-	equalJSON(t, "VpcConfig", in["VpcConfig"], map[string]any{"SubnetIds": []any{"subnet-1", "subnet-2"}, "SecurityGroupIds": []any{"sg-1"}})
-	rule := dig(t, rawTemplate(t), "Rules", "VpcNeedsSecurityGroups")
-	equalJSON(t, "VpcNeedsSecurityGroups condition", dig(t, rule, "RuleCondition"),
-		map[string]any{"Fn::Not": []any{map[string]any{"Fn::EachMemberEquals": []any{ref("SubnetIds"), ""}}}})
-	// CloudFormation validates every rule whatever the parameters, and rules take only
-	// the rule functions: anything else fails every deploy (cfn-lint does not look).
+// CloudFormation validates every rule whatever the parameters, and rules take only
+// the rule functions: anything else fails every deploy (cfn-lint does not look).
+func TestRulesUseRuleFunctions(t *testing.T) {
 	for name, r := range dig(t, rawTemplate(t), "Rules").(map[string]any) {
 		assertRuleFunctions(t, name, r)
-	}
-}
-
-func TestKmsKeyEncryptsEnvironmentAndLogs(t *testing.T) {
-	const key = "arn:aws:kms:us-east-1:123456789012:key/0a1b2c3d-4e5f-6789-abcd-ef0123456789"
-	for _, tc := range []struct {
-		name string
-		o    map[string]any
-		want any // KmsKeyArn/KmsKeyId, nil when absent
-	}{
-		{"defaults", map[string]any{"EnableHttpApi": "true", "EnableExecutionLogging": "true"}, nil},
-		{"key given", map[string]any{"EnableHttpApi": "true", "EnableExecutionLogging": "true", "KmsKeyArn": key}, key},
-	} {
-		tpl := parseTemplate(t, tc.o)
-		equalJSON(t, tc.name+": function KmsKeyArn", dig(t, tpl, "Resources", "HealthFunction", "Properties").(map[string]any)["KmsKeyArn"], tc.want)
-		groups := 0
-		for name, r := range dig(t, tpl, "Resources").(map[string]any) {
-			if dig(t, r, "Type") != "AWS::Logs::LogGroup" {
-				continue
-			}
-			groups++
-			p := dig(t, r, "Properties").(map[string]any)
-			equalJSON(t, tc.name+": "+name+" KmsKeyId", p["KmsKeyId"], tc.want)
-			equalJSON(t, tc.name+": "+name+" RetentionInDays", p["RetentionInDays"], 365.0)
-		}
-		if groups != 5 {
-			t.Errorf("%s: %d log groups, want 5 (function, REST access, HTTP access, 2 execution)", tc.name, groups)
-		}
-	}
-	for name, r := range dig(t, rawTemplate(t), "Resources").(map[string]any) {
-		if dig(t, r, "Type") == "AWS::Logs::LogGroup" {
-			equalJSON(t, name+" RetentionInDays", dig(t, r, "Properties", "RetentionInDays"), ref("LogRetentionInDays"))
-		}
 	}
 }
 
@@ -256,121 +220,123 @@ func TestDetailsTokenIsLongOrNone(t *testing.T) {
 	}
 }
 
-// ---------------------------------------------------------------- logs and traces
+// ---------------------------------------------------------------- stages, logs, alarms
 
-func TestAccessLogsAndTracing(t *testing.T) {
-	raw := rawTemplate(t)
-	fields := []string{"requestId", "ip", "method", "path", "status", "latency", "integrationLatency"}
-	check := func(what string, setting any, group string) {
-		equalJSON(t, what+" DestinationArn", dig(t, setting, "DestinationArn"), getAtt(group, "Arn"))
-		var f map[string]string
-		if err := json.Unmarshal([]byte(dig(t, setting, "Format").(string)), &f); err != nil {
-			t.Errorf("%s Format is not JSON: %v", what, err)
+var accessLogFields = []string{"requestId", "ip", "method", "path", "status", "latency", "integrationLatency"}
+
+// TestEveryStageIsLoggedTracedUncached: every REST stage (public, Route 53's, any
+// other) and HTTP API stage writes JSON access logs to a log group of the stack; REST
+// stages are traced, never cached, never log request data, and with
+// EnableExecutionLogging write ERROR execution logs into groups the stack made first.
+func TestEveryStageIsLoggedTracedUncached(t *testing.T) {
+	for _, p := range profiles {
+		tpl := parseTemplate(t, p.params)
+		groups := resources(tpl, "AWS::Logs::LogGroup")
+		names := map[string]string{} // log group name -> its resource id
+		for gid, g := range groups {
+			names[cfn.Text(props(g)["LogGroupName"])] = gid
 		}
-		for _, k := range fields {
-			if !strings.HasPrefix(f[k], "$context.") {
-				t.Errorf("%s Format lacks %s", what, k)
+		check := func(where string, setting any) {
+			s := cfn.AsMap(setting)
+			if arn := cfn.Text(s["DestinationArn"]); groups[refTo(arn)] == nil || !strings.HasSuffix(arn, ".Arn}") {
+				t.Errorf("%s: %s access logs go to %q, not a log group of the stack", p.name, where, arn)
+			}
+			var f map[string]string
+			if err := json.Unmarshal([]byte(cfn.Text(s["Format"])), &f); err != nil {
+				t.Errorf("%s: %s access log Format is not JSON: %v", p.name, where, err)
+			}
+			for _, k := range accessLogFields {
+				if !strings.HasPrefix(f[k], "$context.") {
+					t.Errorf("%s: %s access log Format lacks %s", p.name, where, k)
+				}
 			}
 		}
-	}
-	check("public stage", dig(t, raw, "Resources", "HealthApi", "Properties", "AccessLogSetting"), "RestAccessLogGroup")
-	check("Route 53 stage", dig(t, raw, "Resources", "HealthApiRoute53Stage", "Properties", "AccessLogSetting"), "RestAccessLogGroup")
-	check("HTTP API", dig(t, raw, "Resources", "HealthHttpApiStage", "Properties", "AccessLogSettings"), "HttpAccessLogGroup")
-
-	equalJSON(t, "public stage TracingEnabled", dig(t, raw, "Resources", "HealthApi", "Properties", "TracingEnabled"), true)
-	equalJSON(t, "Route 53 stage TracingEnabled", dig(t, raw, "Resources", "HealthApiRoute53Stage", "Properties", "TracingEnabled"), true)
-	equalJSON(t, "function Tracing", dig(t, raw, "Resources", "HealthFunction", "Properties", "Tracing"), "Active")
-}
-
-func TestExecutionLoggingIsOptional(t *testing.T) {
-	for _, on := range []string{"false", "true"} {
-		tpl := parseTemplate(t, map[string]any{"EnableExecutionLogging": on})
-		for _, ms := range []any{
-			dig(t, tpl, "Resources", "HealthApi", "Properties", "MethodSettings").([]any)[0],
-			dig(t, tpl, "Resources", "HealthApiRoute53Stage", "Properties", "MethodSettings").([]any)[0],
-		} {
-			level, set := ms.(map[string]any)["LoggingLevel"]
-			if (on == "true") != set || (set && level != "ERROR") {
-				t.Errorf("EnableExecutionLogging=%s: LoggingLevel = %v", on, level)
+		stages := restStages(tpl)
+		if len(stages) < 2 {
+			t.Fatalf("%s: %d REST stages, want the public one and Route 53's", p.name, len(stages))
+		}
+		for id, st := range stages {
+			check(id, st["AccessLogSetting"])
+			equalJSON(t, p.name+" "+id+" TracingEnabled", st["TracingEnabled"], true)
+			equalJSON(t, p.name+" "+id+" CacheClusterEnabled", st["CacheClusterEnabled"], false)
+			for _, ms := range st["MethodSettings"].([]any) {
+				m := cfn.AsMap(ms)
+				equalJSON(t, p.name+" "+id+" CachingEnabled", m["CachingEnabled"], false)
+				equalJSON(t, p.name+" "+id+" DataTraceEnabled (would log callers' headers)", m["DataTraceEnabled"], false)
+				level, set := m["LoggingLevel"]
+				if exec := p.params["EnableExecutionLogging"] == "true"; exec != set || (set && level != "ERROR") {
+					t.Errorf("%s: %s LoggingLevel = %v", p.name, id, level)
+				}
 			}
-			equalJSON(t, "DataTraceEnabled (would log callers' headers)", dig(t, ms, "DataTraceEnabled"), false)
+			if p.params["EnableExecutionLogging"] == "true" {
+				api := id
+				if r := refTo(st["RestApiId"]); r != "" {
+					api = r
+				}
+				name := "API-Gateway-Execution-Logs_${" + api + "}/" + cfn.Text(st["StageName"])
+				if names[name] == "" {
+					t.Errorf("%s: %s: no log group %s (API Gateway would make it without retention or key)", p.name, id, name)
+				} else if !mentions(st, names[name]) {
+					// A stage that logs before its group exists makes API Gateway create
+					// the group, and the stack's own create of it then fails.
+					t.Errorf("%s: %s does not wait for its execution log group %s", p.name, id, names[name])
+				}
+			}
+			if p.params["CreateApiGatewayAccountRole"] == "true" {
+				for acct := range resources(tpl, "AWS::ApiGateway::Account") {
+					if !mentions(st, acct) {
+						t.Errorf("%s: %s does not wait for %s: its logs would need the account's log role first", p.name, id, acct)
+					}
+				}
+			}
 		}
-	}
-	raw := rawTemplate(t)
-	// The names API Gateway writes execution logs to, created first so they have retention.
-	equalJSON(t, "RestExecutionLogGroup name", dig(t, raw, "Resources", "RestExecutionLogGroup", "Properties", "LogGroupName"),
-		sub("API-Gateway-Execution-Logs_${HealthApi}/${StageName}"))
-	equalJSON(t, "Route53ExecutionLogGroup name", dig(t, raw, "Resources", "Route53ExecutionLogGroup", "Properties", "LogGroupName"),
-		sub("API-Gateway-Execution-Logs_${HealthApi}/${Route53StageName}"))
-	// The account role, behind its parameter; both stages wait for it.
-	equalJSON(t, "ApiGatewayCloudWatchRole policy", dig(t, raw, "Resources", "ApiGatewayCloudWatchRole", "Properties", "ManagedPolicyArns"),
-		[]any{sub("arn:${AWS::Partition}:iam::aws:policy/service-role/AmazonAPIGatewayPushToCloudWatchLogs")})
-	equalJSON(t, "ApiGatewayAccount role", dig(t, raw, "Resources", "ApiGatewayAccount", "Properties", "CloudWatchRoleArn"), getAtt("ApiGatewayCloudWatchRole", "Arn"))
-	// Each stage also waits for its execution log group: a stage that logs first makes
-	// API Gateway create the group, and the stack's own create then fails.
-	for stage, group := range map[string]string{"HealthApi": "RestExecutionLogGroup", "HealthApiRoute53Stage": "Route53ExecutionLogGroup"} {
-		wait := map[string]any{
-			"logRole":       map[string]any{"Fn::If": []any{"CreateApiGatewayAccount", ref("ApiGatewayAccount"), "account"}},
-			"executionLogs": map[string]any{"Fn::If": []any{"ExecutionLogging", ref(group), "none"}},
+		for id, st := range resources(tpl, "AWS::ApiGatewayV2::Stage") {
+			check(id, props(st)["AccessLogSettings"])
 		}
-		equalJSON(t, stage+" waits for the account role and "+group, dig(t, raw, "Resources", stage, "Properties", "Variables"), wait)
 	}
 }
 
-// ---------------------------------------------------------------- alarms and dashboard
+// mentions reports whether a resolved resource refers to the resource id, through a
+// Ref or GetAtt anywhere in its properties or in DependsOn.
+func mentions(r map[string]any, id string) bool {
+	b, _ := json.Marshal(r)
+	return strings.Contains(string(b), `"${`+id+`}"`) || strings.Contains(string(b), `"${`+id+`.`) || strings.Contains(string(b), `"`+id+`"`)
+}
 
+// TestAlarms: every alarm watches a metric something of the stack emits, with the
+// dimensions it is emitted with; it notifies the topic when one is given (recovery
+// too); a function's duration alarm fires before its timeout.
 func TestAlarms(t *testing.T) {
-	raw := rawTemplate(t)
-	type want struct {
-		namespace, metric, stat string
-		dims                    []any
-		threshold               float64
-		op                      string
-	}
-	fn := []any{map[string]any{"Name": "FunctionName", "Value": ref("HealthFunction")}}
-	alarms := map[string]want{
-		"ReadinessAlarm": {emf.Namespace, emf.ReadinessStatus, "Minimum",
-			[]any{map[string]any{"Name": emf.ServiceDimension, "Value": ref("HealthServiceId")}}, 1, "LessThanThreshold"},
-		"FunctionErrorsAlarm":    {"AWS/Lambda", "Errors", "Sum", fn, 1, "GreaterThanOrEqualToThreshold"},
-		"FunctionThrottlesAlarm": {"AWS/Lambda", "Throttles", "Sum", fn, 1, "GreaterThanOrEqualToThreshold"},
-		// 90 % of the function's Timeout, in milliseconds.
-		"FunctionDurationAlarm": {"AWS/Lambda", "Duration", "p99", fn,
-			0.9 * 1000 * dig(t, raw, "Resources", "HealthFunction", "Properties", "Timeout").(float64), "GreaterThanThreshold"},
-		"Api5xxAlarm": {"AWS/ApiGateway", "5XXError", "Sum", []any{
-			map[string]any{"Name": "ApiName", "Value": sub("${AWS::StackName}-health")},
-			map[string]any{"Name": "Stage", "Value": ref("StageName")}}, 5, "GreaterThanOrEqualToThreshold"},
-	}
-	// The API's name in the 5xx alarm's dimension is the API's own.
-	equalJSON(t, "HealthApi Name", dig(t, raw, "Resources", "HealthApi", "Properties", "Name"), sub("${AWS::StackName}-health"))
 	known := emitted()
-	for name, w := range alarms {
-		p := dig(t, raw, "Resources", name, "Properties").(map[string]any)
-		equalJSON(t, name+" Namespace", p["Namespace"], w.namespace)
-		equalJSON(t, name+" MetricName", p["MetricName"], w.metric)
-		stat := p["Statistic"]
-		if stat == nil {
-			stat = p["ExtendedStatistic"]
-		}
-		equalJSON(t, name+" statistic", stat, w.stat)
-		equalJSON(t, name+" Dimensions", p["Dimensions"], w.dims)
-		equalJSON(t, name+" Threshold", p["Threshold"], w.threshold)
-		equalJSON(t, name+" ComparisonOperator", p["ComparisonOperator"], w.op)
-		equalJSON(t, name+" ActionsEnabled", p["ActionsEnabled"], true)
-		actions := map[string]any{"Fn::If": []any{"HasAlarmTopic", []any{ref("AlarmTopicArn")}, ref("AWS::NoValue")}}
-		equalJSON(t, name+" AlarmActions", p["AlarmActions"], actions)
-		equalJSON(t, name+" OKActions", p["OKActions"], actions)
-		var dims []string
-		for _, d := range w.dims {
-			dims = append(dims, d.(map[string]any)["Name"].(string))
-		}
-		slices.Sort(dims)
-		if !known[metricDims{w.namespace, w.metric, strings.Join(dims, ",")}] {
-			t.Errorf("%s watches %s %s %v, which nothing emits", name, w.namespace, w.metric, dims)
-		}
-	}
-	for name, r := range dig(t, raw, "Resources").(map[string]any) {
-		if _, listed := alarms[name]; !listed && name != "HealthCheckAlarm" && dig(t, r, "Type") == "AWS::CloudWatch::Alarm" {
-			t.Errorf("alarm %s is not checked by this test", name)
+	for _, p := range profiles {
+		tpl := parseTemplate(t, p.params)
+		fns := resources(tpl, functionTypes...)
+		for id, a := range resources(tpl, "AWS::CloudWatch::Alarm") {
+			ap := props(a)
+			var dims []string
+			for _, d := range ap["Dimensions"].([]any) {
+				dims = append(dims, cfn.Text(cfn.AsMap(d)["Name"]))
+				if v := cfn.AsMap(d)["Value"]; cfn.AsMap(d)["Name"] == "FunctionName" && fns[refTo(v)] == nil {
+					t.Errorf("%s: %s watches FunctionName %v, not a function of the stack", p.name, id, v)
+				}
+			}
+			slices.Sort(dims)
+			m := metricDims{cfn.Text(ap["Namespace"]), cfn.Text(ap["MetricName"]), strings.Join(dims, ",")}
+			if !known[m] {
+				t.Errorf("%s: %s watches %v, which nothing emits", p.name, id, m)
+			}
+			equalJSON(t, p.name+" "+id+" ActionsEnabled", ap["ActionsEnabled"], true)
+			if topic := p.params["AlarmTopicArn"]; topic != "" {
+				equalJSON(t, p.name+" "+id+" AlarmActions", ap["AlarmActions"], []any{topic})
+				equalJSON(t, p.name+" "+id+" OKActions", ap["OKActions"], []any{topic})
+			}
+			if m.namespace == "AWS/Lambda" && m.name == "Duration" {
+				dims := ap["Dimensions"].([]any)
+				timeout, _ := props(fns[refTo(cfn.AsMap(dims[0])["Value"])])["Timeout"].(float64)
+				if th, _ := ap["Threshold"].(float64); th <= 0 || th >= timeout*1000 {
+					t.Errorf("%s: %s threshold %v ms, want under the function's %v s timeout", p.name, id, th, timeout)
+				}
+			}
 		}
 	}
 }
@@ -433,14 +399,9 @@ func dashboardMetrics(t *testing.T, body string) (metrics []metricDims, regions 
 	return metrics, regions
 }
 
-func dashboardBody(t *testing.T, overrides map[string]any) string {
+func dashboardBody(t *testing.T, overrides map[string]string) string {
 	t.Helper()
-	r, err := newResolver(rawTemplate(t), overrides)
-	if err != nil {
-		t.Fatal(err)
-	}
-	r.names = true
-	body, ok := dig(t, r.template(false), "Resources", "HealthDashboard", "Properties", "DashboardBody").(string)
+	body, ok := dig(t, parseTemplate(t, overrides), "Resources", "HealthDashboard", "Properties", "DashboardBody").(string)
 	if !ok {
 		t.Fatalf("DashboardBody did not resolve to a string")
 	}
@@ -452,7 +413,7 @@ func dashboardBody(t *testing.T, overrides map[string]any) string {
 func TestDashboardShowsOnlyEmittedMetrics(t *testing.T) {
 	known := emitted()
 	for _, hc := range []string{"false", "true"} {
-		metrics, regions := dashboardMetrics(t, dashboardBody(t, map[string]any{"CreateHealthCheck": hc}))
+		metrics, regions := dashboardMetrics(t, dashboardBody(t, map[string]string{"CreateHealthCheck": hc}))
 		shown := map[string]bool{}
 		for i, m := range metrics {
 			if !known[m] {
@@ -483,7 +444,7 @@ func TestDashboardShowsOnlyEmittedMetrics(t *testing.T) {
 		}
 	}
 	// The widgets read the stack's region when it is not us-east-1 (Route 53 excepted).
-	body := dashboardBody(t, map[string]any{"CreateHealthCheck": "true", "AWS::Region": "eu-west-1"})
+	body := dashboardBody(t, map[string]string{"CreateHealthCheck": "true", "AWS::Region": "eu-west-1"})
 	metrics, regions := dashboardMetrics(t, body)
 	for i, m := range metrics {
 		if want := map[bool]string{true: "us-east-1", false: "eu-west-1"}[m.namespace == "AWS/Route53"]; regions[i] != want {
@@ -495,15 +456,6 @@ func TestDashboardShowsOnlyEmittedMetrics(t *testing.T) {
 // ---------------------------------------------------------------- custom domain and records
 
 func TestCustomDomainAndRecord(t *testing.T) {
-	raw := rawTemplate(t)
-	d := dig(t, raw, "Resources", "ApiDomain", "Properties")
-	equalJSON(t, "DomainName", dig(t, d, "DomainName"), ref("DomainName"))
-	equalJSON(t, "RegionalCertificateArn", dig(t, d, "RegionalCertificateArn"), ref("CertificateArn"))
-	equalJSON(t, "EndpointConfiguration", dig(t, d, "EndpointConfiguration"), map[string]any{"Types": []any{"REGIONAL"}})
-	equalJSON(t, "SecurityPolicy", dig(t, d, "SecurityPolicy"), "TLS_1_2")
-	m := dig(t, raw, "Resources", "ApiDomainMapping", "Properties")
-	equalJSON(t, "mapping", m, map[string]any{"DomainName": ref("ApiDomain"), "RestApiId": ref("HealthApi"), "Stage": ref("HealthApi.Stage")})
-
 	for _, tc := range []struct {
 		policy, role string
 		want         map[string]any // the routing keys present
@@ -512,41 +464,49 @@ func TestCustomDomainAndRecord(t *testing.T) {
 		{"failover", "SECONDARY", map[string]any{"Failover": "SECONDARY"}},
 		{"latency", "PRIMARY", map[string]any{"Region": "eu-west-1"}},
 	} {
-		tpl := parseTemplate(t, map[string]any{
+		tpl := parseTemplate(t, map[string]string{
 			"AWS::Region": "eu-west-1", "RoutingPolicy": tc.policy, "FailoverRole": tc.role,
 			"DomainName": "health.example.com", "HostedZoneId": "Z0123456789ABC", "CreateHealthCheck": "true",
+			"CertificateArn": profiles[1].params["CertificateArn"],
 		})
-		r := dig(t, tpl, "Resources", "DnsRecord", "Properties").(map[string]any)
 		name := tc.policy + "/" + tc.role
-		equalJSON(t, name+" Name", r["Name"], "health.example.com")
-		equalJSON(t, name+" Type", r["Type"], "A")
-		equalJSON(t, name+" SetIdentifier (the region)", r["SetIdentifier"], "eu-west-1")
-		equalJSON(t, name+" HealthCheckId", r["HealthCheckId"], ref("HealthCheck"))
-		equalJSON(t, name+" AliasTarget", r["AliasTarget"], map[string]any{
-			"DNSName": getAtt("ApiDomain", "RegionalDomainName"), "HostedZoneId": getAtt("ApiDomain", "RegionalHostedZoneId"),
-			"EvaluateTargetHealth": false})
-		if _, ok := r["TTL"]; ok {
-			t.Errorf("%s: alias records take no TTL", name)
+		domains := resources(tpl, "AWS::ApiGateway::DomainName")
+		for id, d := range domains {
+			equalJSON(t, id+" DomainName", props(d)["DomainName"], "health.example.com")
+			equalJSON(t, id+" EndpointConfiguration (regional: one record per region)", props(d)["EndpointConfiguration"], map[string]any{"Types": []any{"REGIONAL"}})
+			equalJSON(t, id+" SecurityPolicy", props(d)["SecurityPolicy"], "TLS_1_2")
 		}
-		got := map[string]any{}
-		for _, k := range []string{"Failover", "Region", "Weight", "GeoLocation"} {
-			if v, ok := r[k]; ok {
-				got[k] = v
+		// The public stage only: Route 53's stays on the execute-api host.
+		for id, m := range resources(tpl, "AWS::ApiGateway::BasePathMapping") {
+			equalJSON(t, id+" Stage", props(m)["Stage"], "${HealthApi.Stage}")
+		}
+		records := resources(tpl, "AWS::Route53::RecordSet")
+		if len(domains) != 1 || len(records) != 1 {
+			t.Fatalf("%s: %d domains, %d records, want one each", name, len(domains), len(records))
+		}
+		for id, rec := range records {
+			r := props(rec)
+			equalJSON(t, name+" Name", r["Name"], "health.example.com")
+			equalJSON(t, name+" SetIdentifier (the region)", r["SetIdentifier"], "eu-west-1")
+			if resources(tpl, "AWS::Route53::HealthCheck")[refTo(r["HealthCheckId"])] == nil {
+				t.Errorf("%s: %s HealthCheckId %v is not the stack's health check", name, id, r["HealthCheckId"])
 			}
+			alias := cfn.AsMap(r["AliasTarget"])
+			if domains[refTo(alias["DNSName"])] == nil || alias["EvaluateTargetHealth"] != false {
+				t.Errorf("%s: %s AliasTarget %v: want the domain, the health check deciding", name, id, alias)
+			}
+			if _, ok := r["TTL"]; ok {
+				t.Errorf("%s: alias records take no TTL", name)
+			}
+			got := map[string]any{}
+			for _, k := range []string{"Failover", "Region", "Weight", "GeoLocation"} {
+				if v, ok := r[k]; ok {
+					got[k] = v
+				}
+			}
+			equalJSON(t, name+" routing", got, tc.want)
 		}
-		equalJSON(t, name+" routing", got, tc.want)
-		// Whatever the record, the check keeps probing this region's own host.
-		equalJSON(t, name+" health check host", dig(t, tpl, "Resources", "HealthCheck", "Properties", "HealthCheckConfig", "FullyQualifiedDomainName"),
-			map[string]any{"Fn::Sub": "${HealthApi}.execute-api.eu-west-1.amazonaws.com"})
 	}
-	// A record needs a domain and a health check; a domain needs a certificate.
-	rule := dig(t, raw, "Rules", "RecordNeedsDomainAndHealthCheck", "Assertions").([]any)
-	equalJSON(t, "record rule", []any{dig(t, rule[0], "Assert"), dig(t, rule[1], "Assert")}, []any{
-		map[string]any{"Fn::Not": []any{map[string]any{"Fn::Equals": []any{ref("DomainName"), ""}}}},
-		map[string]any{"Fn::Equals": []any{ref("CreateHealthCheck"), "true"}},
-	})
-	equalJSON(t, "certificate rule", dig(t, dig(t, raw, "Rules", "DomainNeedsCertificate", "Assertions").([]any)[0], "Assert"),
-		map[string]any{"Fn::Not": []any{map[string]any{"Fn::Equals": []any{ref("CertificateArn"), ""}}}})
 }
 
 // assertRuleFunctions fails on any intrinsic function CloudFormation does not take

@@ -5,9 +5,10 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"slices"
 	"strings"
 	"testing"
+
+	"github.com/whatsapp-contact-processor/health/internal/cfn"
 )
 
 // TestCfnLint runs cfn-lint on template.yaml: zero findings (it also lints the
@@ -25,45 +26,29 @@ func TestCfnLint(t *testing.T) {
 	}
 }
 
-func TestSAMTranslatorTransformsTemplate(t *testing.T) {
-	out := samTranslate(t, map[string]any{}, "SAM transform not checked")
-	resources, _ := out["Resources"].(map[string]any)
-	types := map[string]string{}
-	var deploymentStages []any
-	for name, r := range resources {
-		r, _ := r.(map[string]any)
-		types[name], _ = r["Type"].(string)
-		props, _ := r["Properties"].(map[string]any)
-		if stage, ok := props["StageName"]; ok && types[name] == "AWS::ApiGateway::Deployment" {
-			deploymentStages = append(deploymentStages, stage)
-		}
-	}
-	for name, typ := range map[string]string{
-		"HealthFunction":     "AWS::Lambda::Function",
-		"HealthFunctionRole": "AWS::IAM::Role",
-		"HealthApi":          "AWS::ApiGateway::RestApi",
-		"HealthApiStage":     "AWS::ApiGateway::Stage",
-		"HealthCheck":        "AWS::Route53::HealthCheck",
-		"HealthCheckAlarm":   "AWS::CloudWatch::Alarm",
-	} {
-		if types[name] != typ {
-			t.Errorf("transformed %s is %q, want %s", name, types[name], typ)
-		}
-	}
-	if len(deploymentStages) != 0 {
-		t.Errorf("a REST API deployment creates stage(s) %v besides the template's (OpenApiVersion unset?)", deploymentStages)
-	}
-	// An explicit Role: SAM must not create its own, broader one. (The other role is
-	// API Gateway's optional log role, ApiGatewayCloudWatchRole.)
-	var roles []string
-	for name, typ := range types {
-		if typ == "AWS::IAM::Role" {
-			roles = append(roles, name)
-		}
-	}
-	slices.Sort(roles)
-	if !slices.Equal(roles, []string{"ApiGatewayCloudWatchRole", "HealthFunctionRole"}) {
-		t.Errorf("transformed template has IAM roles %v, want HealthFunctionRole and ApiGatewayCloudWatchRole", roles)
+// TestSAMTransform: for each profile, the SAM transform turns every
+// AWS::Serverless::Function into an AWS::Lambda::Function of the same logical id that
+// keeps the properties the template tests check (logs, tracing, alarm, dashboard,
+// least privilege: SAM adds no role of its own), and makes no REST stage besides the
+// template's own.
+func TestSAMTransform(t *testing.T) {
+	for _, p := range profiles {
+		t.Run(p.name, func(t *testing.T) {
+			out := transformed(t, p.params)
+			for id := range resources(parseTemplate(t, p.params), "AWS::Serverless::Function") {
+				if typ := cfn.AsMap(cfn.AsMap(out["Resources"])[id])["Type"]; typ != "AWS::Lambda::Function" {
+					t.Errorf("transformed %s is %v, want AWS::Lambda::Function", id, typ)
+				}
+			}
+			checkObserved(t, out, p.params)
+			checkLeastPrivilege(t, out, p.params)
+			// OpenApiVersion 3.0.1 stops SAM from adding a stage named "Stage".
+			for id, d := range resources(out, "AWS::ApiGateway::Deployment") {
+				if stage, ok := props(d)["StageName"]; ok {
+					t.Errorf("deployment %s creates stage %v besides the template's", id, stage)
+				}
+			}
+		})
 	}
 }
 
