@@ -1,7 +1,10 @@
 package deploytest
 
 import (
+	"bytes"
 	"encoding/json"
+	"os"
+	"path/filepath"
 	"regexp"
 	"slices"
 	"strconv"
@@ -9,6 +12,7 @@ import (
 	"testing"
 
 	"github.com/whatsapp-contact-processor/health/internal/cfn"
+	"github.com/whatsapp-contact-processor/health/internal/cfnyaml"
 	"github.com/whatsapp-contact-processor/health/internal/config"
 	"github.com/whatsapp-contact-processor/health/internal/httpapi"
 )
@@ -581,5 +585,39 @@ func TestDurationPatternsMatchTheFunction(t *testing.T) {
 				t.Errorf("%s: pattern accepts %q, the function rejects it: %v", param, v, err)
 			}
 		}
+	}
+}
+
+// TestAddedFunctionKeepsProperties: the block a new function adds (testdata, as README's
+// recipe shows it) keeps every function property, under every profile, beside health.
+func TestAddedFunctionKeepsProperties(t *testing.T) {
+	block, err := os.ReadFile("testdata/function-block.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	src, err := os.ReadFile(filepath.Join(root, "template.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	const at = "\nResources:\n"
+	i := bytes.Index(src, []byte(at))
+	if i < 0 {
+		t.Fatal("template.yaml has no Resources: line")
+	}
+	added := slices.Concat(src[:i+len(at)], block, src[i+len(at):])
+	doc, err := cfnyaml.Decode(added)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tpl := jsonRoundTrip(t, doc).(map[string]any)
+	for _, p := range profiles {
+		t.Run(p.name, func(t *testing.T) {
+			out := deployed(t, tpl, p.params)
+			if len(resources(out, functionTypes...)) < 2 {
+				t.Fatal("the block added no function")
+			}
+			checkObserved(t, out, p.params)
+			checkLeastPrivilege(t, out, p.params)
+		})
 	}
 }
