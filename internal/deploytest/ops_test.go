@@ -320,6 +320,9 @@ func TestAlarms(t *testing.T) {
 					t.Errorf("%s: %s watches FunctionName %v, not a function of the stack", p.name, id, v)
 				}
 			}
+			if ap["Namespace"] == "AWS/ApiGateway" {
+				checkAPIDimensions(t, p.name+" "+id, tpl, ap["Dimensions"].([]any))
+			}
 			slices.Sort(dims)
 			m := metricDims{cfn.Text(ap["Namespace"]), cfn.Text(ap["MetricName"]), strings.Join(dims, ",")}
 			if !known[m] {
@@ -336,6 +339,50 @@ func TestAlarms(t *testing.T) {
 				if th, _ := ap["Threshold"].(float64); th <= 0 || th >= timeout*1000 {
 					t.Errorf("%s: %s threshold %v ms, want under the function's %v s timeout", p.name, id, th, timeout)
 				}
+			}
+		}
+	}
+}
+
+// checkAPIDimensions: an API Gateway metric's ApiName is the Name of a REST API of
+// the stack and its Stage one of that API's stages.
+func checkAPIDimensions(t *testing.T, where string, tpl map[string]any, dims []any) {
+	t.Helper()
+	v := map[string]string{}
+	for _, d := range dims {
+		v[cfn.Text(cfn.AsMap(d)["Name"])] = cfn.Text(cfn.AsMap(d)["Value"])
+	}
+	for id, api := range resources(tpl, "AWS::Serverless::Api") {
+		if cfn.Text(props(api)["Name"]) != v["ApiName"] {
+			continue
+		}
+		for sid, st := range restStages(tpl) {
+			if (sid == id || refTo(st["RestApiId"]) == id) && cfn.Text(st["StageName"]) == v["Stage"] {
+				return
+			}
+		}
+	}
+	t.Errorf("%s: ApiName %q Stage %q is no stage of a REST API of the stack", where, v["ApiName"], v["Stage"])
+}
+
+// TestRoutesGoThroughTheStackAPI: every Api event of every function is on a REST API
+// of the stack (SAM's implicit API would have neither the resource policy, nor the
+// Route 53 stage, nor access logs), and the detailed view needs a SigV4 caller.
+func TestRoutesGoThroughTheStackAPI(t *testing.T) {
+	tpl := parseTemplate(t, nil)
+	apis := resources(tpl, "AWS::Serverless::Api")
+	for id, fn := range resources(tpl, "AWS::Serverless::Function") {
+		for name, ev := range cfn.AsMap(props(fn)["Events"]) {
+			e := cfn.AsMap(ev)
+			if e["Type"] != "Api" {
+				continue
+			}
+			ep := cfn.AsMap(e["Properties"])
+			if apis[refTo(ep["RestApiId"])] == nil {
+				t.Errorf("%s %s: RestApiId %v is not a REST API of the stack", id, name, ep["RestApiId"])
+			}
+			if strings.HasPrefix(cfn.Text(ep["Path"]), "/health/details") {
+				equalJSON(t, id+" "+name+" Auth", cfn.AsMap(ep["Auth"])["Authorizer"], "AWS_IAM")
 			}
 		}
 	}
