@@ -91,7 +91,7 @@ func TestEveryFunctionIsObserved(t *testing.T) {
 	}
 }
 
-var lambdaSearch = regexp.MustCompile(`SEARCH\('\{AWS/Lambda,FunctionName\} MetricName="Errors" ([^' ]+)'`)
+var lambdaSearch = regexp.MustCompile(`SEARCH\('\{AWS/Lambda,FunctionName\} MetricName="Errors" FunctionName=([^' ]+)'`)
 
 func checkObserved(t *testing.T, tpl map[string]any, params map[string]string) {
 	t.Helper()
