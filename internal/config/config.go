@@ -5,6 +5,7 @@ package config
 
 import (
 	"fmt"
+	"net/url"
 	"strconv"
 	"strings"
 	"time"
@@ -42,6 +43,10 @@ type Config struct {
 	// CertWarnDays is how many days before expiry a tls:// check warns
 	// (the checks are built with it). Zero never warns.
 	CertWarnDays int
+	// WhatsApp is how whatsapp:// checks reach the Cloud API: the secret
+	// holding the access token (its id, never the token), the expiry warning
+	// and the pinned Graph API.
+	WhatsApp probe.WhatsApp
 
 	// DetailsToken, when set, is the bearer token that unlocks the whole
 	// detailed view (latencies, failure reasons, the version) on fronts
@@ -59,7 +64,8 @@ type Config struct {
 
 // Default is the configuration of an empty environment.
 func Default() Config {
-	return Config{AllowedOrigins: []string{"*"}, ServiceID: DefaultServiceID, CertWarnDays: probe.DefaultCertWarnDays}
+	return Config{AllowedOrigins: []string{"*"}, ServiceID: DefaultServiceID, CertWarnDays: probe.DefaultCertWarnDays,
+		WhatsApp: probe.WhatsApp{WarnDays: probe.DefaultTokenWarnDays, APIURL: probe.DefaultWhatsAppAPIURL, APIVersion: probe.DefaultWhatsAppAPIVersion}}
 }
 
 // Load reads the configuration through getenv (tests pass a map lookup). A
@@ -72,10 +78,20 @@ func Default() Config {
 //	HEALTH_CHECK_BUDGET    total time for a run, e.g. "1500ms"; default 1.5s
 //	HEALTH_CACHE_TTL       result reuse, e.g. "10s", "0" disables; default 10s
 //	HEALTH_CERT_WARN_DAYS  tls:// checks warn this many days before expiry; default 14, 0 never
+//	HEALTH_WHATSAPP_TOKEN_SECRET     Secrets Manager id/ARN of the WhatsApp access token; needed by whatsapp://
+//	HEALTH_WHATSAPP_TOKEN_WARN_DAYS  whatsapp:// warns this many days before the token expires; default 7, 0 never
+//	HEALTH_WHATSAPP_API_URL          Graph API base; default https://graph.facebook.com
+//	HEALTH_WHATSAPP_API_VERSION      pinned Graph API version; default v25.0
 //	HEALTH_DETAILS_TOKEN   bearer token for the whole detailed view, 32+ characters; default none
 //	HEALTH_PUBLIC_CHECKS   "true": anonymous detailed view lists check names and status; default false
 //	HEALTH_SERVICE_ID      IETF serviceId; default "whatsapp-contact-processor-api"
 //	HEALTH_DRAIN           "true": readiness answers 503 draining; default false
+//
+// The AWS kinds (dynamodb://, s3://, sqs://, secretsmanager://,
+// socialmessaging://) and whatsapp:// also read AWS_REGION and the SDKs'
+// AWS_ENDPOINT_URL / AWS_ENDPOINT_URL_<SERVICE> here; the credentials
+// (AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_SESSION_TOKEN) only when a
+// check runs.
 //
 // Logging is configured by Lambda itself (AWS_LAMBDA_LOG_FORMAT and
 // AWS_LAMBDA_LOG_LEVEL, from the function's LoggingConfig), which
@@ -123,9 +139,6 @@ func Load(getenv func(string) string) (Config, error) {
 		}
 		cfg.CertWarnDays = n
 	}
-	if cfg.Checks, err = probe.Parse(getenv("HEALTH_CHECKS"), probe.WithCertWarnDays(cfg.CertWarnDays)); err != nil {
-		return Config{}, err
-	}
 	if v := get("HEALTH_CHECK_BUDGET"); v != "" {
 		d, err := time.ParseDuration(v)
 		if err != nil || d <= 0 {
@@ -139,6 +152,17 @@ func Load(getenv func(string) string) (Config, error) {
 			return Config{}, fmt.Errorf("HEALTH_CACHE_TTL %q: want a duration like 10s, or 0 to disable", v)
 		}
 		cfg.CacheTTL = &d
+	}
+	if err := loadWhatsApp(get, &cfg.WhatsApp); err != nil {
+		return Config{}, err
+	}
+	secretTTL := checks.DefaultCacheTTL
+	if cfg.CacheTTL != nil {
+		secretTTL = *cfg.CacheTTL
+	}
+	if cfg.Checks, err = probe.Parse(getenv("HEALTH_CHECKS"), probe.WithCertWarnDays(cfg.CertWarnDays),
+		probe.WithGetenv(getenv), probe.WithWhatsApp(cfg.WhatsApp), probe.WithSecretTTL(secretTTL)); err != nil {
+		return Config{}, err
 	}
 	budget := cfg.CheckBudget
 	if budget <= 0 {
@@ -163,4 +187,39 @@ func parseBool(get func(string) string, name string) (bool, error) {
 		return false, fmt.Errorf("%s %q: want true or false", name, v)
 	}
 	return b, nil
+}
+
+// loadWhatsApp reads the HEALTH_WHATSAPP_* variables. Whether a whatsapp://
+// check needs them is decided by [probe.Parse], which names the missing
+// one.
+func loadWhatsApp(get func(string) string, w *probe.WhatsApp) error {
+	w.TokenSecret = get("HEALTH_WHATSAPP_TOKEN_SECRET")
+	if v := get("HEALTH_WHATSAPP_TOKEN_WARN_DAYS"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 0 || n > 365 {
+			return fmt.Errorf("HEALTH_WHATSAPP_TOKEN_WARN_DAYS %q: want a number of days, 0 to 365", v)
+		}
+		w.WarnDays = n
+	}
+	if v := get("HEALTH_WHATSAPP_API_URL"); v != "" {
+		u, err := url.Parse(v)
+		if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" || u.User != nil || u.RawQuery != "" {
+			return fmt.Errorf("HEALTH_WHATSAPP_API_URL: want http(s)://host[:port], e.g. %s", probe.DefaultWhatsAppAPIURL)
+		}
+		w.APIURL = v
+	}
+	if v := get("HEALTH_WHATSAPP_API_VERSION"); v != "" {
+		if !validGraphVersion(v) {
+			return fmt.Errorf("HEALTH_WHATSAPP_API_VERSION %q: want a Graph API version like %s", v, probe.DefaultWhatsAppAPIVersion)
+		}
+		w.APIVersion = v
+	}
+	return nil
+}
+
+// validGraphVersion accepts "vN.M" as Meta spells versions (v25.0).
+func validGraphVersion(v string) bool {
+	major, minor, ok := strings.Cut(strings.TrimPrefix(v, "v"), ".")
+	digits := func(s string) bool { return s != "" && len(s) <= 3 && strings.Trim(s, "0123456789") == "" }
+	return strings.HasPrefix(v, "v") && ok && digits(major) && digits(minor)
 }

@@ -19,9 +19,14 @@ import (
 //	name    = 1*64( ALPHA / DIGIT / "-" / "_" / "." )   unique
 //	target  = "http://" … / "https://" … / "tcp://" host ":" port
 //	        / "tls://" host ":" port
+//	        / "dynamodb://" table / "s3://" bucket / "sqs://" ( queue-name / queue-url )
+//	        / "secretsmanager://" secret-id / "socialmessaging://" phone-number-id
+//	        / "whatsapp://" phone-number-id
 //	option  = "critical" / "noncritical" / "timeout=" duration
 //
-// Checks are critical unless marked noncritical; timeout is a Go duration
+// Checks are critical unless marked noncritical, except whatsapp:// and
+// socialmessaging:// (a global platform), which are noncritical unless
+// marked critical; timeout is a Go duration
 // ("500ms", "1s") bounding that check alone. Spaces and newlines around
 // entries, names, targets and options are ignored. A comma or semicolon
 // inside a URL must be percent-encoded (%2C, %3B).
@@ -73,10 +78,18 @@ func (conf *config) parseEntry(raw string) (checks.Check, error) {
 		return checks.Check{}, err
 	}
 	parts := strings.Split(rest, ",")
-	c := checks.Check{Name: name, Critical: true}
+	target := strings.TrimSpace(parts[0])
+	scheme, _, _ := strings.Cut(target, "://")
+	// A global dependency (the WhatsApp platform) is non-critical unless
+	// marked critical: failing one region over cannot fix it, and failing
+	// every region makes Route 53 fail open (docs/readiness.md).
+	c := checks.Check{Name: name, Critical: scheme != "whatsapp" && scheme != "socialmessaging"}
 	var err error
-	if c.Func, err = conf.target(strings.TrimSpace(parts[0])); err != nil {
+	if c.Func, err = conf.target(target); err != nil {
 		return checks.Check{}, err
+	}
+	if scheme == "dynamodb" || scheme == "s3" {
+		c.Kind = "datastore"
 	}
 	var critSet bool
 	for _, opt := range parts[1:] {
@@ -115,7 +128,19 @@ func validName(name string) error {
 	return nil
 }
 
+const schemes = "http, https, tcp, tls, dynamodb, s3, sqs, secretsmanager, socialmessaging or whatsapp"
+
 func (conf *config) target(s string) (func(ctx context.Context) error, error) {
+	// The AWS and WhatsApp kinds name a resource, not a host: an ARN's
+	// colons or a queue URL would not parse as a URL's host.
+	if scheme, res, ok := strings.Cut(s, "://"); ok {
+		switch scheme {
+		case "dynamodb", "s3", "sqs", "secretsmanager", "socialmessaging":
+			return conf.awsTarget(scheme, res)
+		case "whatsapp":
+			return conf.whatsappTarget(res)
+		}
+	}
 	u, err := url.Parse(s)
 	if err != nil {
 		return nil, fmt.Errorf("target is not a URL")
@@ -142,8 +167,8 @@ func (conf *config) target(s string) (func(ctx context.Context) error, error) {
 		}
 		return conf.tcp(u.Host), nil
 	case "":
-		return nil, fmt.Errorf("target has no scheme (want http://, https://, tcp:// or tls://)")
+		return nil, fmt.Errorf("target has no scheme (want %s)", schemes)
 	default:
-		return nil, fmt.Errorf("unsupported scheme %q (want http, https, tcp or tls)", u.Scheme)
+		return nil, fmt.Errorf("unsupported scheme %q (want %s)", u.Scheme, schemes)
 	}
 }

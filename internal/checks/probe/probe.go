@@ -21,6 +21,7 @@ import (
 	"net"
 	"net/http"
 	"net/url"
+	"os"
 	"time"
 
 	"github.com/whatsapp-contact-processor/health/internal/checks"
@@ -43,6 +44,11 @@ type config struct {
 	roots    *x509.CertPool
 	warnDays int
 	now      func() time.Time
+
+	// The AWS and WhatsApp kinds (aws.go, whatsapp.go).
+	getenv    func(string) string
+	whatsapp  WhatsApp
+	secretTTL time.Duration
 }
 
 // WithResolver makes the probes resolve names with r instead of the Go
@@ -68,9 +74,16 @@ func WithCertWarnDays(n int) Option {
 }
 
 func newConfig(opts []Option) *config {
-	c := &config{warnDays: DefaultCertWarnDays, now: time.Now}
+	c := &config{warnDays: DefaultCertWarnDays, now: time.Now, getenv: os.Getenv,
+		whatsapp: WhatsApp{WarnDays: DefaultTokenWarnDays}}
 	for _, o := range opts {
 		o(c)
+	}
+	if c.whatsapp.APIURL == "" {
+		c.whatsapp.APIURL = DefaultWhatsAppAPIURL
+	}
+	if c.whatsapp.APIVersion == "" {
+		c.whatsapp.APIVersion = DefaultWhatsAppAPIVersion
 	}
 	return c
 }

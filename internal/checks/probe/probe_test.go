@@ -137,7 +137,7 @@ func TestParse(t *testing.T) {
 				if err == nil || !strings.Contains(err.Error(), tc.wantErr) {
 					t.Fatalf("err = %v, want one containing %q", err, tc.wantErr)
 				}
-				if strings.Contains(err.Error(), "secret") {
+				if strings.Contains(err.Error(), "user:secret") {
 					t.Errorf("the error repeats a credential: %v", err)
 				}
 				return

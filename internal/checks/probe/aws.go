@@ -1,0 +1,294 @@
+package probe
+
+import (
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"crypto/tls"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"net/url"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	v4 "github.com/aws/aws-sdk-go-v2/aws/signer/v4"
+
+	"github.com/whatsapp-contact-processor/health/internal/checks"
+	"github.com/whatsapp-contact-processor/health/internal/version"
+)
+
+// The AWS kinds sign small hand-made requests with aws-sdk-go-v2's SigV4
+// signer instead of using the service clients: the five clients add 3.6 MB
+// to the arm64 bootstrap (over the 7.8 MB budget), the signer 66 KB
+// (docs/readiness.md, "AWS and WhatsApp checks"). One request per run, no
+// retry: a check that retried could not stay inside its timeout, and the
+// next run (one TTL later) is the retry.
+
+// awsService describes one AWS API as the checks call it.
+type awsService struct {
+	envID   string // AWS_ENDPOINT_URL_<envID>
+	host    string // default endpoint host, before ".<region>.amazonaws.com"
+	signing string // SigV4 service name
+}
+
+var (
+	svcDynamoDB = awsService{"DYNAMODB", "dynamodb", "dynamodb"}
+	svcS3       = awsService{"S3", "s3", "s3"}
+	svcSQS      = awsService{"SQS", "sqs", "sqs"}
+	svcSecrets  = awsService{"SECRETS_MANAGER", "secretsmanager", "secretsmanager"}
+	svcSocial   = awsService{"SOCIALMESSAGING", "social-messaging", "social-messaging"}
+)
+
+// awsEndpoint is where one service's requests go.
+type awsEndpoint struct {
+	base   *url.URL // scheme://host[:port][/path], no trailing slash
+	custom bool     // from AWS_ENDPOINT_URL*: path-style S3, no virtual hosts
+	region string
+	svc    awsService
+}
+
+// resolveAWS finds the endpoint of svc as the AWS SDKs do:
+// AWS_ENDPOINT_URL_<SERVICE>, then AWS_ENDPOINT_URL, then the regional
+// default; AWS_IGNORE_CONFIGURED_ENDPOINT_URLS=true ignores the first two.
+// It reads only the environment: no credentials, no SDK work.
+func (c *config) resolveAWS(svc awsService) (awsEndpoint, error) {
+	getenv := c.getenv
+	region := strings.TrimSpace(getenv("AWS_REGION"))
+	if region == "" {
+		region = strings.TrimSpace(getenv("AWS_DEFAULT_REGION"))
+	}
+	if region == "" {
+		return awsEndpoint{}, fmt.Errorf("an AWS check needs AWS_REGION (Lambda sets it; set it for local runs)")
+	}
+	ep := awsEndpoint{region: region, svc: svc}
+	if !strings.EqualFold(strings.TrimSpace(getenv("AWS_IGNORE_CONFIGURED_ENDPOINT_URLS")), "true") {
+		for _, name := range []string{"AWS_ENDPOINT_URL_" + svc.envID, "AWS_ENDPOINT_URL"} {
+			v := strings.TrimSpace(getenv(name))
+			if v == "" {
+				continue
+			}
+			u, err := url.Parse(v)
+			if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || u.User != nil || u.RawQuery != "" {
+				return awsEndpoint{}, fmt.Errorf("%s: want http(s)://host[:port]", name)
+			}
+			u.Path = strings.TrimSuffix(u.Path, "/")
+			ep.base, ep.custom = u, true
+			return ep, nil
+		}
+	}
+	suffix := "amazonaws.com"
+	if strings.HasPrefix(region, "cn-") {
+		suffix = "amazonaws.com.cn"
+	}
+	ep.base = &url.URL{Scheme: "https", Host: svc.host + "." + region + "." + suffix}
+	return ep, nil
+}
+
+// awsCall is one signed request.
+type awsCall struct {
+	method string
+	url    *url.URL
+	header http.Header
+	body   []byte
+	// op and resource name the call in errors: "DescribeTable orders".
+	op, resource string
+	// action is the IAM action the call needs, named when access is denied.
+	action string
+}
+
+// awsReply is what came back: the status, headers and up to maxBody bytes.
+type awsReply struct {
+	status int
+	header http.Header
+	body   []byte
+}
+
+// signer is built on first use, so that a function without AWS checks
+// does no SDK work at all. It holds no state between requests.
+var signer = sync.OnceValue(func() *v4.Signer { return v4.NewSigner() })
+
+// credentials reads the function's credentials from the environment, where
+// Lambda puts them, at call time (they are not read at start-up, and a
+// rotated session token is picked up).
+func (c *config) credentials() (aws.Credentials, error) {
+	id, secret := c.getenv("AWS_ACCESS_KEY_ID"), c.getenv("AWS_SECRET_ACCESS_KEY")
+	if id == "" || secret == "" {
+		return aws.Credentials{}, errors.New("no AWS credentials: AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY are not set")
+	}
+	return aws.Credentials{AccessKeyID: id, SecretAccessKey: secret, SessionToken: c.getenv("AWS_SESSION_TOKEN"), Source: "environment"}, nil
+}
+
+// do signs and sends call, bound to ctx exactly as [HTTP] is: its own
+// transport with no idle connections, the dial, DNS, TLS handshake and body
+// read all ended by ctx.
+func (c *config) do(ctx context.Context, ep awsEndpoint, call awsCall) (awsReply, error) {
+	creds, err := c.credentials()
+	if err != nil {
+		return awsReply{}, err
+	}
+	req, err := http.NewRequestWithContext(ctx, call.method, call.url.String(), bytes.NewReader(call.body))
+	if err != nil {
+		return awsReply{}, err
+	}
+	for k, v := range call.header {
+		req.Header[k] = v
+	}
+	req.Header.Set("User-Agent", "whatsapp-contact-processor-health/"+version.Version)
+	if id := traceHeader(ctx); id != "" {
+		req.Header.Set("X-Amzn-Trace-Id", id)
+	}
+	sum := sha256.Sum256(call.body)
+	hash := hex.EncodeToString(sum[:])
+	if ep.svc.signing == "s3" {
+		req.Header.Set("X-Amz-Content-Sha256", hash)
+	}
+	if err := signer().SignHTTP(ctx, creds, req, hash, ep.svc.signing, ep.region, time.Now()); err != nil {
+		return awsReply{}, fmt.Errorf("%s %s: signing: %w", call.op, call.resource, err)
+	}
+	resp, err := c.client(ctx, req.URL.Scheme).Do(req)
+	if err != nil {
+		var ue *url.Error
+		if errors.As(err, &ue) {
+			err = ue.Err
+		}
+		return awsReply{}, fmt.Errorf("%s %s: %w", call.op, call.resource, err)
+	}
+	defer resp.Body.Close()
+	body, err := io.ReadAll(io.LimitReader(resp.Body, maxBody))
+	if err != nil {
+		return awsReply{}, fmt.Errorf("%s %s: reading the answer: %w", call.op, call.resource, err)
+	}
+	return awsReply{status: resp.StatusCode, header: resp.Header, body: body}, nil
+}
+
+// client is an HTTP client whose every network step ends with ctx (see
+// [HTTP]); redirects are answers, not followed.
+func (c *config) client(ctx context.Context, scheme string) *http.Client {
+	d := c.dialer(ctx)
+	var roots = c.roots
+	if scheme == "https" {
+		roots = c.rootCAs()
+	}
+	tlsConf := &tls.Config{RootCAs: roots}
+	tr := &http.Transport{
+		Proxy:             http.ProxyFromEnvironment,
+		DialContext:       d.DialContext,
+		TLSClientConfig:   tlsConf,
+		DisableKeepAlives: true,
+	}
+	if scheme == "https" {
+		tr.DialTLSContext = func(_ context.Context, network, addr string) (net.Conn, error) {
+			return tlsDial(ctx, d, tlsConf, network, addr)
+		}
+	}
+	context.AfterFunc(ctx, tr.CloseIdleConnections)
+	return &http.Client{Transport: tr, CheckRedirect: func(*http.Request, []*http.Request) error {
+		return http.ErrUseLastResponse
+	}}
+}
+
+// awsError is an AWS API's error answer, read from any of its protocols:
+// JSON (__type or code, message), REST (X-Amzn-ErrorType), or a bodiless
+// HEAD answer (the status alone).
+type awsError struct {
+	status  int
+	code    string
+	message string
+}
+
+func parseAWSError(r awsReply) awsError {
+	e := awsError{status: r.status}
+	var body struct {
+		Type     string `json:"__type"`
+		Code     string `json:"code"`
+		Message  string `json:"message"`
+		Message2 string `json:"Message"`
+	}
+	_ = json.Unmarshal(r.body, &body)
+	e.code = body.Type
+	if e.code == "" {
+		e.code = r.header.Get("X-Amzn-ErrorType")
+	}
+	if e.code == "" {
+		e.code = body.Code
+	}
+	// "com.amazonaws.dynamodb.v20120810#ResourceNotFoundException",
+	// "ValidationException:http://internal.amazon.com/…"
+	if i := strings.LastIndexByte(e.code, '#'); i >= 0 {
+		e.code = e.code[i+1:]
+	}
+	if i := strings.IndexByte(e.code, ':'); i >= 0 {
+		e.code = e.code[:i]
+	}
+	// SQS's JSON protocol keeps its query-era code in a header.
+	if q := r.header.Get("X-Amzn-Query-Error"); q != "" && e.code == "" {
+		e.code, _, _ = strings.Cut(q, ";")
+	}
+	e.message = body.Message
+	if e.message == "" {
+		e.message = body.Message2
+	}
+	if len(e.message) > 200 {
+		e.message = e.message[:200] + "…"
+	}
+	return e
+}
+
+// throttlingCodes are the error codes aws-sdk-go-v2's retryer treats as
+// throttling (aws/retry: DefaultThrottleErrorCodes and friends).
+var throttlingCodes = map[string]bool{
+	"Throttling": true, "ThrottlingException": true, "ThrottledException": true,
+	"RequestThrottledException": true, "TooManyRequestsException": true,
+	"RequestThrottled": true, "SlowDown": true, "EC2ThrottledException": true,
+	"ProvisionedThroughputExceededException": true, "RequestLimitExceeded": true,
+	"BandwidthLimitExceeded": true, "LimitExceededException": true,
+	"RequestLimitExceededException": true,
+}
+
+// classify turns an error answer into the check's error: AccessDenied
+// names the missing action, throttling is a warning (the service answers,
+// it asks us to slow down), anything else fails with the code.
+func (call awsCall) classify(r awsReply) error {
+	e := parseAWSError(r)
+	switch {
+	case strings.HasPrefix(e.code, "AccessDenied") || (e.code == "" && r.status == http.StatusForbidden):
+		return fmt.Errorf("%s %s: access denied: the function's role needs %s on it", call.op, call.resource, call.action)
+	case throttlingCodes[e.code] || r.status == http.StatusTooManyRequests || (e.code == "" && r.status == http.StatusServiceUnavailable && call.method == http.MethodHead):
+		return checks.Warn(fmt.Errorf("%s %s: throttled (%s)", call.op, call.resource, orStatus(e)))
+	}
+	if e.message != "" {
+		return fmt.Errorf("%s %s: %s: %s", call.op, call.resource, orStatus(e), e.message)
+	}
+	return fmt.Errorf("%s %s: %s", call.op, call.resource, orStatus(e))
+}
+
+func orStatus(e awsError) string {
+	if e.code != "" {
+		return e.code
+	}
+	return fmt.Sprintf("status %d", e.status)
+}
+
+// jsonCall is a call to an AWS JSON-protocol API (DynamoDB, SQS, Secrets
+// Manager): POST / with the operation in X-Amz-Target.
+func jsonCall(ep awsEndpoint, version, target string, input any) awsCall {
+	body, _ := json.Marshal(input)
+	u := *ep.base
+	u.Path += "/"
+	return awsCall{
+		method: http.MethodPost,
+		url:    &u,
+		header: http.Header{
+			"Content-Type": {"application/x-amz-json-" + version},
+			"X-Amz-Target": {target},
+		},
+		body: body,
+	}
+}
