@@ -56,6 +56,14 @@ var profiles = []profile{
 		"CertificateArn":              "arn:aws:acm:us-east-1:123456789012:certificate/0a1b2c3d-4e5f-6789-abcd-ef0123456789",
 		"HostedZoneId":                "Z0123456789ABCDEFGHIJ",
 		"HealthDetailsToken":          strings.Repeat("t", 32),
+		// The readiness checks' reads (checks_iam_test.go): the IAM properties and
+		// Control Tower's controls hold with every kind named.
+		"CheckedTableArns":       checkARNs["CheckedTableArns"],
+		"CheckedBucketArns":      checkARNs["CheckedBucketArns"],
+		"CheckedQueueArns":       checkARNs["CheckedQueueArns"],
+		"CheckedSecretArns":      checkARNs["CheckedSecretArns"],
+		"CheckedPhoneNumberArns": checkARNs["CheckedPhoneNumberArns"],
+		"WhatsAppTokenSecretArn": checkARNs["WhatsAppTokenSecretArn"],
 	}},
 }
 
