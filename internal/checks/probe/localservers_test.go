@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"crypto/sha256"
 	"encoding/hex"
+	"encoding/json"
 	"fmt"
 	"io"
 	"net"
@@ -31,8 +32,8 @@ import (
 // the npm ones into the user's cache; without them these tests skip,
 // saying how to install.
 
-// npmServer returns the path of an npm-installed server's executable in
-// the cache .ci/run installs into, or skips the test.
+// npmServer returns the path of an npm-installed file (a server's
+// executable) in the cache .ci/run installs into, or skips the test.
 func npmServer(t *testing.T, dir, pkg, bin string) string {
 	t.Helper()
 	cache := os.Getenv("XDG_CACHE_HOME")
@@ -41,9 +42,9 @@ func npmServer(t *testing.T, dir, pkg, bin string) string {
 		cache = filepath.Join(home, ".cache")
 	}
 	prefix := filepath.Join(cache, "whatsapp-health", dir)
-	path := filepath.Join(prefix, "node_modules", ".bin", bin)
+	path := filepath.Join(prefix, "node_modules", bin)
 	if _, err := os.Stat(path); err != nil {
-		t.Skipf("%s is not installed: run .ci/run, or npm install --prefix %s %s", bin, prefix, pkg)
+		t.Skipf("%s is not installed: run .ci/run, or npm install --prefix %s %s", filepath.Base(bin), prefix, pkg)
 	}
 	if _, err := exec.LookPath("node"); err != nil {
 		t.Skipf("node is not installed (apt-get install nodejs npm): %s needs it", bin)
@@ -53,7 +54,7 @@ func npmServer(t *testing.T, dir, pkg, bin string) string {
 
 // startServer runs a local server on a free loopback port until the test
 // ends, and returns its URL once it accepts connections.
-func startServer(t *testing.T, path string, args func(port string) []string) string {
+func startServer(t *testing.T, path string, args func(port string) []string, env ...string) string {
 	t.Helper()
 	l, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
@@ -63,6 +64,10 @@ func startServer(t *testing.T, path string, args func(port string) []string) str
 	_, port, _ := net.SplitHostPort(addr)
 	l.Close()
 	cmd := exec.Command(path, args(port)...)
+	cmd.Env = append(os.Environ(), env...)
+	for i, e := range cmd.Env {
+		cmd.Env[i] = strings.ReplaceAll(e, "$PORT", port)
+	}
 	var out bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &out, &out
 	if err := cmd.Start(); err != nil {
@@ -117,7 +122,7 @@ func eventually(t *testing.T, spec string, want checks.Status, opts ...probe.Opt
 }
 
 func TestDynamoDBAgainstDynalite(t *testing.T) {
-	bin := npmServer(t, "dynalite", "dynalite@4.0.0", "dynalite")
+	bin := npmServer(t, "dynalite", "dynalite@4.0.0", ".bin/dynalite")
 	url := startServer(t, bin, func(port string) []string { return []string{"--port", port, "--createTableMs", "0"} })
 	env := probe.WithGetenv(envWith(map[string]string{"AWS_ENDPOINT_URL_DYNAMODB": url}))
 
@@ -154,6 +159,40 @@ func TestS3AgainstGofakes3(t *testing.T) {
 		got := runOne(t, "b=s3://"+tc.bucket, env)
 		if got.Status != tc.want || tc.wantErr != "" && !strings.Contains(fmt.Sprint(got.Err), tc.wantErr) {
 			t.Errorf("s3://%s: %s (%v), want %s %q", tc.bucket, got.Status, got.Err, tc.want, tc.wantErr)
+		}
+	}
+}
+
+// fauxqs speaks SQS's JSON protocol (AmazonSQS.* targets, __type errors
+// with X-Amzn-Query-Error), which the SQS check uses as aws-sdk-go-v2's SQS
+// client does; dynalite-like servers for SQS that speak only the old query
+// protocol (XML) would prove nothing. It needs Node.js 22.5 or later
+// (node:sqlite), which .ci/run installs from npm next to it.
+func TestSQSAgainstFauxqs(t *testing.T) {
+	node := npmServer(t, "node22", "node@22", ".bin/node")
+	cli := npmServer(t, "fauxqs", "fauxqs@2.4.1", "fauxqs/dist/cli.js")
+	url := startServer(t, node, func(string) []string { return []string{"--no-warnings", cli} },
+		"FAUXQS_PORT=$PORT", "FAUXQS_HOST=127.0.0.1", "FAUXQS_LOGGER=false", "FAUXQS_DEFAULT_REGION="+testAWSEnv["AWS_REGION"])
+	env := probe.WithGetenv(envWith(map[string]string{"AWS_ENDPOINT_URL_SQS": url}))
+
+	created := awsRequest(t, url, "sqs", "1.0", "AmazonSQS.CreateQueue", `{"QueueName":"inbound"}`)
+	var out struct{ QueueUrl string }
+	if err := json.Unmarshal([]byte(created), &out); err != nil || out.QueueUrl == "" {
+		t.Fatalf("CreateQueue answered %s", created)
+	}
+	tests := []struct {
+		target  string
+		want    checks.Status
+		wantErr string
+	}{
+		{"sqs://inbound", checks.StatusPass, ""},
+		{"sqs://" + out.QueueUrl, checks.StatusPass, ""},
+		{"sqs://no-such-queue", checks.StatusFail, "GetQueueUrl no-such-queue: QueueDoesNotExist"},
+	}
+	for _, tc := range tests {
+		got := runOne(t, "q="+tc.target, env)
+		if got.Status != tc.want || tc.wantErr != "" && !strings.Contains(fmt.Sprint(got.Err), tc.wantErr) {
+			t.Errorf("%s: %s (%v), want %s %q", tc.target, got.Status, got.Err, tc.want, tc.wantErr)
 		}
 	}
 }
