@@ -98,7 +98,7 @@ type fakeAWS struct {
 	token       string
 }
 
-func newFakeAWS(t *testing.T, token string) *fakeAWS {
+func newFakeAWS(t testing.TB, token string) *fakeAWS {
 	f := &fakeAWS{token: token}
 	f.Server = httptest.NewServer(http.HandlerFunc(f.serve))
 	t.Cleanup(f.Close)
@@ -195,7 +195,7 @@ func (f *fakeAWS) serve(w http.ResponseWriter, r *http.Request) {
 // phone number node and debug_token, with Meta's documented error shape
 // {"error":{"message","type","code","error_subcode","fbtrace_id"}}. The
 // phone number id chooses the answer; only token is accepted.
-func fakeGraph(t *testing.T, token string, expiresAt func() int64) *httptest.Server {
+func fakeGraph(t testing.TB, token string, expiresAt func() int64) *httptest.Server {
 	graphErr := func(w http.ResponseWriter, status, code, sub int, msg string) {
 		w.WriteHeader(status)
 		json.NewEncoder(w).Encode(map[string]any{"error": map[string]any{"message": msg, "type": "OAuthException",
