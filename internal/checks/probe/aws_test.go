@@ -1,6 +1,7 @@
 package probe_test
 
 import (
+	"crypto/x509"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -233,6 +234,42 @@ func TestParseAWSKinds(t *testing.T) {
 			}
 			if got[0].Critical != tc.critical {
 				t.Errorf("critical = %v, want %v", got[0].Critical, tc.critical)
+			}
+		})
+	}
+}
+
+// TestAWSRootsAreLoadedAtStartUp: an AWS kind on an https endpoint (the
+// default) loads the certificate roots when it is parsed, not in its first
+// run, as https:// checks do; on an http endpoint nothing is loaded.
+func TestAWSRootsAreLoadedAtStartUp(t *testing.T) {
+	f := newFakeAWSTLS(t)
+	pool := x509.NewCertPool()
+	pool.AddCert(f.Certificate())
+	plain := newFakeAWS(t, "")
+	for _, tc := range []struct {
+		endpoint string
+		loads    int32
+	}{{plain.URL, 0}, {f.URL, 1}} {
+		t.Run(tc.endpoint, func(t *testing.T) {
+			loads := probe.FakeSystemCertPool(t, pool)
+			cs, err := probe.Parse("t=dynamodb://active;s=secretsmanager://live", probe.WithGetenv(envWith(map[string]string{"AWS_ENDPOINT_URL": tc.endpoint})))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if n := loads.Load(); n != tc.loads {
+				t.Fatalf("Parse loaded the system pool %d times, want %d", n, tc.loads)
+			}
+			// The fake "system" pool alone trusts the https fake: the runs
+			// pass only with the pool Parse loaded.
+			c := checks.New(checks.WithCacheTTL(0), checks.WithCheck(cs...))
+			for range 2 {
+				if res := c.Check(t.Context()); res.Status != checks.StatusPass {
+					t.Fatalf("got %s: %v", res.Status, res.Checks)
+				}
+			}
+			if n := loads.Load(); n != tc.loads {
+				t.Errorf("after two runs the pool was loaded %d times, want still %d", n, tc.loads)
 			}
 		})
 	}

@@ -105,6 +105,14 @@ func newFakeAWS(t testing.TB, token string) *fakeAWS {
 	return f
 }
 
+// newFakeAWSTLS is the fake over https, with its own certificate.
+func newFakeAWSTLS(t testing.TB) *fakeAWS {
+	f := &fakeAWS{}
+	f.Server = httptest.NewTLSServer(http.HandlerFunc(f.serve))
+	t.Cleanup(f.Close)
+	return f
+}
+
 func (f *fakeAWS) serve(w http.ResponseWriter, r *http.Request) {
 	body, _ := io.ReadAll(r.Body)
 	if err := verifySigV4(r, body); err != nil {

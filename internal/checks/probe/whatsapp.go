@@ -101,12 +101,12 @@ func (c *config) whatsappTarget(id string) (func(context.Context) error, error) 
 	}
 	cache := &tokenCache{}
 	return func(ctx context.Context) error {
-		token := cache.get(time.Now())
+		token := cache.get(c.now())
 		if token == "" {
 			if token, err = c.getSecretString(ctx, ep, w.TokenSecret); err != nil {
 				return fmt.Errorf("WhatsApp access token: %w", err)
 			}
-			cache.put(token, time.Now().Add(c.secretTTL))
+			cache.put(token, c.now().Add(c.secretTTL))
 		}
 		phone := *api
 		phone.Path += "/" + id
@@ -148,7 +148,7 @@ func (c *config) whatsappTarget(id string) (func(context.Context) error, error) 
 			return fmt.Errorf("WhatsApp phone number %s: status %s, cannot send", id, number.Status)
 		}
 		if info.Data.ExpiresAt != 0 {
-			left := time.Unix(info.Data.ExpiresAt, 0).Sub(time.Now())
+			left := time.Unix(info.Data.ExpiresAt, 0).Sub(c.now())
 			days := math.Floor(left.Hours() / 24)
 			checks.Observe(ctx, checks.Observation{Measurement: "tokenExpiry", Value: days, Unit: "d"})
 			if left <= 0 {
