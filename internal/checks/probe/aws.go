@@ -172,11 +172,7 @@ func (c *config) do(ctx context.Context, ep awsEndpoint, call awsCall) (awsReply
 // [HTTP]); redirects are answers, not followed.
 func (c *config) client(ctx context.Context, scheme string) *http.Client {
 	d := c.dialer(ctx)
-	var roots = c.roots
-	if scheme == "https" {
-		roots = c.rootCAs()
-	}
-	tlsConf := &tls.Config{RootCAs: roots}
+	tlsConf := &tls.Config{RootCAs: c.roots} // loaded at start-up when an endpoint is https
 	tr := &http.Transport{
 		Proxy:             http.ProxyFromEnvironment,
 		DialContext:       d.DialContext,

@@ -156,13 +156,15 @@ func (c *config) s3(ep awsEndpoint, bucket string) func(context.Context) error {
 		if err != nil {
 			return err
 		}
-		switch {
+		// HeadBucket's answers have no body: the status and
+		// X-Amz-Bucket-Region say it all.
+		switch region := r.header.Get("X-Amz-Bucket-Region"); {
 		case r.status == http.StatusOK:
 			return nil
 		case r.status == http.StatusNotFound:
 			return fmt.Errorf("HeadBucket %s: no such bucket", bucket)
-		case r.status >= 300 && r.status < 400 || r.header.Get("X-Amz-Bucket-Region") != "" && r.header.Get("X-Amz-Bucket-Region") != ep.region && r.status != http.StatusForbidden:
-			return fmt.Errorf("HeadBucket %s: the bucket is in region %q, not %s", bucket, r.header.Get("X-Amz-Bucket-Region"), ep.region)
+		case r.status/100 == 3, r.status == http.StatusBadRequest && region != "" && region != ep.region:
+			return fmt.Errorf("HeadBucket %s: the bucket is in region %q, not %s", bucket, region, ep.region)
 		}
 		return call.classify(r)
 	}

@@ -1,6 +1,7 @@
 // Package probe builds [checks.Check] functions for real dependencies (an
-// HTTP(S) GET, a TCP connect, a verified TLS handshake) and parses the
-// HEALTH_CHECKS grammar into them.
+// HTTP(S) GET, a TCP connect, a verified TLS handshake, one signed read of
+// an AWS resource, the WhatsApp Cloud API) and parses the HEALTH_CHECKS
+// grammar into them.
 //
 // Every network operation of a probe (DNS lookup, dial, TLS handshake,
 // request, body read) is bound to the ctx it is given: when ctx ends, its
