@@ -237,15 +237,18 @@ func parseAWSError(r awsReply) awsError {
 	return e
 }
 
-// throttlingCodes are the error codes aws-sdk-go-v2's retryer treats as
-// throttling (aws/retry: DefaultThrottleErrorCodes and friends).
-var throttlingCodes = map[string]bool{
-	"Throttling": true, "ThrottlingException": true, "ThrottledException": true,
-	"RequestThrottledException": true, "TooManyRequestsException": true,
-	"RequestThrottled": true, "SlowDown": true, "EC2ThrottledException": true,
-	"ProvisionedThroughputExceededException": true, "RequestLimitExceeded": true,
-	"BandwidthLimitExceeded": true, "LimitExceededException": true,
-	"RequestLimitExceededException": true,
+// isThrottling reports whether code is one aws-sdk-go-v2's retryer treats
+// as throttling (aws/retry's doc.go lists them). A switch, not a map: a
+// package-level map is built at every start, AWS checks or not.
+func isThrottling(code string) bool {
+	switch code {
+	case "Throttling", "ThrottlingException", "ThrottledException", "RequestThrottledException",
+		"TooManyRequestsException", "RequestThrottled", "SlowDown", "EC2ThrottledException",
+		"ProvisionedThroughputExceededException", "RequestLimitExceeded", "BandwidthLimitExceeded",
+		"LimitExceededException", "RequestLimitExceededException":
+		return true
+	}
+	return false
 }
 
 // classify turns an error answer into the check's error: AccessDenied
@@ -256,7 +259,7 @@ func (call awsCall) classify(r awsReply) error {
 	switch {
 	case strings.HasPrefix(e.code, "AccessDenied") || (e.code == "" && r.status == http.StatusForbidden):
 		return fmt.Errorf("%s %s: access denied: the function's role needs %s on it", call.op, call.resource, call.action)
-	case throttlingCodes[e.code] || r.status == http.StatusTooManyRequests || (e.code == "" && r.status == http.StatusServiceUnavailable && call.method == http.MethodHead):
+	case isThrottling(e.code) || r.status == http.StatusTooManyRequests || (e.code == "" && r.status == http.StatusServiceUnavailable && call.method == http.MethodHead):
 		return checks.Warn(fmt.Errorf("%s %s: throttled (%s)", call.op, call.resource, orStatus(e)))
 	}
 	if e.message != "" {

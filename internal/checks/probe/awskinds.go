@@ -53,27 +53,31 @@ func within(s string, min, max int, extra string) bool {
 // and builds its check. The resource never contains a secret, so errors
 // may quote it.
 func (c *config) awsTarget(scheme, res string) (func(context.Context) error, error) {
-	if res == "" {
-		return nil, fmt.Errorf("%s target names nothing (want %s)", scheme, awsForms[scheme])
-	}
-	var ok bool
+	var (
+		valid bool
+		form  string
+		svc   awsService
+		build func(awsEndpoint, string) func(context.Context) error
+	)
 	switch scheme {
 	case "dynamodb":
-		ok = tableName(res)
+		valid, form, svc, build = tableName(res), "dynamodb://TABLE", svcDynamoDB, c.dynamoDB
 	case "s3":
-		ok = bucketName(res)
+		valid, form, svc, build = bucketName(res), "s3://BUCKET", svcS3, c.s3
 	case "sqs":
-		ok = queueName(res) || isQueueURL(res)
+		valid, form, svc, build = queueName(res) || isQueueURL(res),
+			"sqs://QUEUE-NAME or sqs://https://sqs.REGION.amazonaws.com/ACCOUNT/QUEUE", svcSQS, c.sqs
 	case "secretsmanager":
-		ok = secretID(res)
-	case "socialmessaging":
-		ok = phoneID(res)
+		valid, form, svc, build = secretID(res), "secretsmanager://SECRET-NAME-OR-ARN", svcSecrets, c.secret
+	default:
+		valid, form, svc, build = phoneID(res), "socialmessaging://phone-number-id-…", svcSocial, c.socialMessaging
 	}
-	if !ok {
-		return nil, fmt.Errorf("%s target %q is not valid (want %s)", scheme, res, awsForms[scheme])
+	if res == "" {
+		return nil, fmt.Errorf("%s target names nothing (want %s)", scheme, form)
 	}
-	svc := map[string]awsService{"dynamodb": svcDynamoDB, "s3": svcS3, "sqs": svcSQS,
-		"secretsmanager": svcSecrets, "socialmessaging": svcSocial}[scheme]
+	if !valid {
+		return nil, fmt.Errorf("%s target %q is not valid (want %s)", scheme, res, form)
+	}
 	ep, err := c.resolveAWS(svc)
 	if err != nil {
 		return nil, err
@@ -81,26 +85,7 @@ func (c *config) awsTarget(scheme, res string) (func(context.Context) error, err
 	if ep.base.Scheme == "https" {
 		c.rootCAs() // now, not in the first check
 	}
-	switch scheme {
-	case "dynamodb":
-		return c.dynamoDB(ep, res), nil
-	case "s3":
-		return c.s3(ep, res), nil
-	case "sqs":
-		return c.sqs(ep, res), nil
-	case "secretsmanager":
-		return c.secret(ep, res), nil
-	default:
-		return c.socialMessaging(ep, res), nil
-	}
-}
-
-var awsForms = map[string]string{
-	"dynamodb":        "dynamodb://TABLE",
-	"s3":              "s3://BUCKET",
-	"sqs":             "sqs://QUEUE-NAME or sqs://https://sqs.REGION.amazonaws.com/ACCOUNT/QUEUE",
-	"secretsmanager":  "secretsmanager://SECRET-NAME-OR-ARN",
-	"socialmessaging": "socialmessaging://phone-number-id-…",
+	return build(ep, res), nil
 }
 
 func isQueueURL(s string) bool {

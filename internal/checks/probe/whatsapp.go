@@ -169,10 +169,16 @@ func (c *config) whatsappTarget(id string) (func(context.Context) error, error) 
 
 var errInvalidToken = errors.New("the access token is invalid or expired")
 
-// graphRateLimits are the Graph API and Cloud API error codes Meta files
-// under throttling (docs/readiness.md cites the pages): the platform
-// answers, it asks us to slow down.
-var graphRateLimits = map[int]bool{4: true, 17: true, 32: true, 613: true, 80007: true, 130429: true, 131048: true, 131056: true}
+// isGraphRateLimit reports whether a Graph API or Cloud API error code is
+// one Meta files under throttling (docs/readiness.md cites the pages): the
+// platform answers, it asks us to slow down.
+func isGraphRateLimit(code int) bool {
+	switch code {
+	case 4, 17, 32, 613, 80007, 130429, 131048, 131056:
+		return true
+	}
+	return false
+}
 
 // graphGet GETs u with the token as a bearer and decodes a 200 answer into
 // out. Errors name what was asked (what), never the URL, which may carry
@@ -217,7 +223,7 @@ func (c *config) graphGet(ctx context.Context, u *url.URL, token, what string, o
 	switch code := e.Error.Code; {
 	case code == 190:
 		return fmt.Errorf("WhatsApp %s: %w (OAuth error 190, subcode %d)", what, errInvalidToken, e.Error.Subcode)
-	case graphRateLimits[code] || resp.StatusCode == http.StatusTooManyRequests:
+	case isGraphRateLimit(code) || resp.StatusCode == http.StatusTooManyRequests:
 		return checks.Warn(fmt.Errorf("WhatsApp %s: rate limited (code %d, status %d)", what, code, resp.StatusCode))
 	case code != 0:
 		return fmt.Errorf("WhatsApp %s: Graph API error %d (%s), status %d", what, code, e.Error.Type, resp.StatusCode)
