@@ -28,12 +28,12 @@ import (
 
 // The local servers the AWS kinds are tested against (docs/readiness.md,
 // "Tested against"): dynalite (npm) for DynamoDB, gofakes3 (a Go module, in
-// process) for S3, fauxqs (npm) for SQS's JSON protocol. .ci/run installs
+// process) for S3, fauxqs (npm) for SQS's JSON protocol. `make tools` installs
 // the npm ones into the user's cache; without them these tests skip,
 // saying how to install.
 
 // npmServer returns the path of an npm-installed file (a server's
-// executable) in the cache .ci/run installs into, or skips the test.
+// executable) in the cache `make tools` installs into, or skips the test.
 func npmServer(t *testing.T, dir, pkg, bin string) string {
 	t.Helper()
 	cache := os.Getenv("XDG_CACHE_HOME")
@@ -44,7 +44,7 @@ func npmServer(t *testing.T, dir, pkg, bin string) string {
 	prefix := filepath.Join(cache, "whatsapp-health", dir)
 	path := filepath.Join(prefix, "node_modules", bin)
 	if _, err := os.Stat(path); err != nil {
-		t.Skipf("%s is not installed: run .ci/run, or npm install --prefix %s %s", filepath.Base(bin), prefix, pkg)
+		t.Skipf("%s is not installed: run make tools, or npm install --prefix %s %s", filepath.Base(bin), prefix, pkg)
 	}
 	if _, err := exec.LookPath("node"); err != nil {
 		t.Skipf("node is not installed (apt-get install nodejs npm): %s needs it", bin)
@@ -167,7 +167,7 @@ func TestS3AgainstGofakes3(t *testing.T) {
 // with X-Amzn-Query-Error), which the SQS check uses as aws-sdk-go-v2's SQS
 // client does; dynalite-like servers for SQS that speak only the old query
 // protocol (XML) would prove nothing. It needs Node.js 22.5 or later
-// (node:sqlite), which .ci/run installs from npm next to it.
+// (node:sqlite), which `make tools` installs from npm next to it.
 func TestSQSAgainstFauxqs(t *testing.T) {
 	node := npmServer(t, "node22", "node@22", ".bin/node")
 	cli := npmServer(t, "fauxqs", "fauxqs@2.4.1", "fauxqs/dist/cli.js")
