@@ -104,11 +104,12 @@ FUZZTIME ?= 30s
 SOAK_N   ?= 10000
 
 .PHONY: fuzz
-fuzz: ## Fuzz each target for FUZZTIME (default 30s): Lambda payloads, local mode's requests and answers, templates.
+fuzz: ## Fuzz each target for FUZZTIME (default 30s): Lambda payloads, local mode's requests and answers, templates, HEALTH_CHECKS.
 	$(GO) test -run '^$$' -fuzz '^FuzzInvoke$$' -fuzztime $(FUZZTIME) ./internal/lambdahttp
 	$(GO) test -run '^$$' -fuzz '^FuzzEventFromRequest$$' -fuzztime $(FUZZTIME) ./internal/localapi
 	$(GO) test -run '^$$' -fuzz '^FuzzParseProxyResponse$$' -fuzztime $(FUZZTIME) ./internal/localapi
 	$(GO) test -run '^$$' -fuzz '^FuzzFunction$$' -fuzztime $(FUZZTIME) ./internal/samlocal
+	$(GO) test -run '^$$' -fuzz '^FuzzParse$$' -fuzztime $(FUZZTIME) ./internal/checks/probe
 
 .PHONY: fuzz-short
 fuzz-short: ## The CI fuzz run: each target for 60s.
