@@ -258,6 +258,11 @@ func (call awsCall) classify(r awsReply) error {
 	e := parseAWSError(r)
 	switch {
 	case strings.HasPrefix(e.code, "AccessDenied") || (e.code == "" && r.status == http.StatusForbidden):
+		// AWS's message goes along: it names what else was missing (a KMS
+		// key's kms:Decrypt, an explicit deny).
+		if e.message != "" {
+			return fmt.Errorf("%s %s: access denied: the function's role needs %s on it (%s)", call.op, call.resource, call.action, e.message)
+		}
 		return fmt.Errorf("%s %s: access denied: the function's role needs %s on it", call.op, call.resource, call.action)
 	case isThrottling(e.code) || r.status == http.StatusTooManyRequests || (e.code == "" && r.status == http.StatusServiceUnavailable && call.method == http.MethodHead):
 		return checks.Warn(fmt.Errorf("%s %s: throttled (%s)", call.op, call.resource, orStatus(e)))
