@@ -17,6 +17,7 @@ import (
 
 	"github.com/whatsapp-contact-processor/health/internal/config"
 	"github.com/whatsapp-contact-processor/health/internal/lambdahttp"
+	"github.com/whatsapp-contact-processor/health/internal/memlimit"
 	"github.com/whatsapp-contact-processor/health/internal/secheaders"
 )
 
@@ -75,6 +76,7 @@ func Run(ctx context.Context, name string, args []string, getenv func(string) st
 	if getenv(runtimeAPIEnv) == "" {
 		return serveLocal(ctx, local, getenv, stderr, build, logger, ready)
 	}
+	memlimit.Set(getenv) // before the first event: any event may be 6 MB
 	fn, err := build(getenv)
 	if err != nil {
 		return err
