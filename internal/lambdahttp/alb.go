@@ -13,6 +13,9 @@ import (
 
 func serveALB(ctx context.Context, a *httpadapter.HandlerAdapterALB, ev *event, basePath string) (shape, bool) {
 	s := shape{description: true, multi: isObject(ev.v.Get("multiValueHeaders"))}
+	if ev.oversized() {
+		return s, false
+	}
 	req := events.ALBTargetGroupRequest{HTTPMethod: ev.method}
 	// The adapter takes the URL's host only from headers["host"].
 	host := ""

@@ -26,8 +26,14 @@
 //     stdout. A host that is no valid authority only names the URL: it gets
 //     a placeholder and the answer is the same. The query is passed raw;
 //     a stray % in it is the application's business;
-//   - the query is rebuilt in one pass (the adapter's is quadratic); an
-//     event with both header maps keeps the headers only in "headers";
+//   - memory stays bounded for any payload up to Lambda's 6 MB: one of over
+//     65,536 JSON values is an [UnsupportedEventError] before it is parsed
+//     (the parser costs about 400 bytes a value), and a request whose path,
+//     query, headers and cookies exceed 1 MiB, which no front sends, is a
+//     400;
+//   - the query is rebuilt in one pass (the adapter's is quadratic), from
+//     either query map; an event with both header maps keeps the headers
+//     only in "headers";
 //   - an HTTP API named stage in rawPath (/Prod/health) and a configured
 //     custom-domain base path are stripped by whole path segments;
 //   - HEAD answers carry no body; a handler that writes nothing answers 200;

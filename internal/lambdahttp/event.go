@@ -40,13 +40,17 @@ func unsupported(format string, args ...any) error {
 	return &UnsupportedEventError{Reason: fmt.Sprintf(format, args...)}
 }
 
+// parsers keeps parsers, whatever they held: maxValues bounds a parser's
+// arena (about 5 MB) and Lambda's payload limit its copy of the payload
+// (6 MB), and the pool lets go of what two garbage collections found unused.
+// Dropping large ones made every large event grow a new arena, which cost
+// more than decoding it with encoding/json.
 var parsers fastjson.ParserPool
-
-const maxPooledPayload = 64 << 10 // a parser that held more is not kept
 
 // event is a parsed payload, valid until parse's release runs, and what
 // detection found in it.
 type event struct {
+	size         int // of the payload
 	src          source
 	method, path string // the request line as the front sent it, for the log
 	v, rc        *fastjson.Value
@@ -56,11 +60,8 @@ type event struct {
 // parse parses payload and names its front. The error never quotes the
 // payload: it may be large, and it is the caller's data.
 func (ev *event) parse(payload []byte) (release func(), err error) {
-	release = func() {}
 	p := parsers.Get()
-	if len(payload) <= maxPooledPayload {
-		release = func() { parsers.Put(p) }
-	}
+	release = func() { parsers.Put(p) }
 	// The parser is lenient (unknown escapes, malformed numbers), so what
 	// parses is validated too, both at a quarter of encoding/json.Valid's
 	// cost. Both wrap an error once per level of nesting (quadratic), so
@@ -68,6 +69,10 @@ func (ev *event) parse(payload []byte) (release func(), err error) {
 	if tooDeep(payload) {
 		return release, unsupported("payload is not a JSON object of a known shape (nested over %d levels)", maxDepth)
 	}
+	if tooMany(payload) {
+		return release, unsupported("payload is not a JSON object of a known shape (over %d values)", maxValues)
+	}
+	ev.size = len(payload)
 	ev.v, err = p.ParseBytes(payload)
 	if err == nil {
 		err = fastjson.ValidateBytes(payload)
@@ -79,6 +84,43 @@ func (ev *event) parse(payload []byte) (release func(), err error) {
 		return release, unsupported("payload is not a JSON object of a known shape (top-level %s)", ev.v.Type())
 	}
 	return release, ev.detect()
+}
+
+// maxValues bounds the JSON values (scalars and containers) of a payload.
+// The parser allocates an 80-byte node per value in an arena that grows by
+// a quarter at a time and whose outgrown copies stay referenced until the
+// invocation ends: about 400 bytes per value, so a 6 MB payload of one-byte
+// values would need a gigabyte. No front sends a tenth of this many: ALB
+// takes at most 64 KB of headers and API Gateway 10 KB, and the query is
+// bounded by the request line (16 KB at most). The limit holds the parser's
+// arena to about 26 MB; the application then sees at most this many headers,
+// query parameters and cookies together.
+const maxValues = 1 << 16
+
+// tooMany reports whether payload holds over maxValues values. A value takes
+// at least a byte, so a payload of up to maxValues bytes is not scanned; a
+// value is a container or follows one's opening bracket or a comma, so
+// counting those bytes bounds the count, and only a payload over the bound is
+// scanned outside strings.
+func tooMany(p []byte) bool {
+	if len(p) <= maxValues || bytes.Count(p, []byte{','})+bytes.Count(p, []byte{'{'})+bytes.Count(p, []byte{'['}) < maxValues {
+		return false
+	}
+	n, inString := 1, false
+	for i := 0; i < len(p); i++ {
+		switch c := p[i]; {
+		case inString && c == '\\':
+			i++
+		case c == '"':
+			inString = !inString
+		case inString:
+		case c == ',' || c == '{' || c == '[':
+			if n++; n > maxValues {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // maxDepth is far more nesting than any event has.

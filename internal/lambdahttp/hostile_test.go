@@ -26,8 +26,10 @@ const marker = "ECHO-MARKER-7f3a"
 // TestHostileInputs feeds each hostile input to one Handler, then checks the
 // same Handler still answers GET /health. Each input must get a clean error
 // (unsupported event) or a 4xx, never quote the input, and allocate at most
-// 40 times its size plus 1 MiB: linear, whatever the input (10,000 headers
-// cost about 1 KB each through decoder, adapter and http.Header).
+// 40 times its size plus 512 bytes per JSON value plus 1 MiB: linear,
+// whatever the input. A value costs far more than its bytes (a one-byte
+// header value about 450 bytes through parser, adapter and http.Header),
+// which is why a payload of over 65,536 values is refused before parsing.
 func TestHostileInputs(t *testing.T) {
 	many := make(map[string]any, 10000)
 	single := make(map[string]any, 10000)
@@ -63,6 +65,16 @@ func TestHostileInputs(t *testing.T) {
 		{name: "REST invalid UTF-8 header name and value", payload: spliceHeaders(t, "rest-api.json", `"X-`+marker+"\xff\xfe\": \"v\xc3\x28"+marker+`", `), status: 200, body: seedBody},
 		{name: "HTTP API invalid UTF-8 header name and value", payload: spliceHeaders(t, "http-api.json", "\"x-\xed\xa0\x80\": \"\xf0\x28\x8c\x28\", "), status: 200, body: seedBody},
 		{name: "ALB multi-value hostile host", payload: fixture(t, "alb-multivalue.json", "multiValueHeaders.host", []any{"a b/" + marker + "?"}), status: 200, body: seedBody},
+
+		// Many values: the parser's cost per value is far above its bytes.
+		{name: "REST one header of 65,000 one-byte values", payload: fixture(t, "rest-api.json", "multiValueHeaders", map[string]any{"X": strs(65000, "a")}), status: 200, body: seedBody},
+		{name: "REST one header of 100,000 one-byte values", payload: fixture(t, "rest-api.json", "multiValueHeaders", map[string]any{"X": strs(100000, "a")})},
+		{name: "HTTP API 64,000 headers", payload: fixture(t, "http-api.json", "headers", numbered(64000, "x-%06d", "v")), status: 200, body: seedBody},
+		{name: "HTTP API 65,000 cookies", payload: fixture(t, "http-api.json", "cookies", strs(65000, "c=v")), status: 200, body: seedBody},
+		{name: "ALB 64,000 query parameters", payload: fixture(t, "alb.json", "queryStringParameters", numbered(64000, "q%06d", "v")), status: 200, body: seedBody},
+		{name: "65,000 numbers in an unknown field", payload: fixture(t, "rest-api.json", "x", strs(65000, "")), status: 200, body: seedBody},
+		{name: "3,000,000 numbers in an unknown field", payload: []byte(`{"httpMethod":"GET","path":"/health","requestContext":{},"x":[` + strings.Repeat("0,", 3000000) + `0]}`)},
+		{name: "HTTP API 2 MB of headers", payload: fixture(t, "http-api.json", "headers", numbered(20000, "x-%06d", strings.Repeat("v", 100))), status: 400},
 
 		// Paths.
 		{name: "REST 8 KB path", payload: fixture(t, "rest-api.json", "path", longPath), status: 404},
@@ -106,8 +118,8 @@ func TestHostileInputs(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			out, alloc, err := measure(t, h, tc.payload)
 			t.Logf("%d-byte payload: %s; allocated %d bytes", len(tc.payload), outcome(out, err), alloc)
-			if limit := 40*uint64(len(tc.payload)) + 1<<20; alloc > limit {
-				t.Errorf("allocated %d bytes for a %d-byte payload, want <= %d", alloc, len(tc.payload), limit)
+			if limit := 40*uint64(len(tc.payload)) + 512*min(jsonValues(tc.payload), 1<<16) + 1<<20; alloc > limit {
+				t.Errorf("allocated %d bytes for a %d-byte payload of %d values, want <= %d", alloc, len(tc.payload), jsonValues(tc.payload), limit)
 			}
 			if tc.status == 0 {
 				if !isUnsupported(err) || out != nil {
@@ -191,6 +203,41 @@ func checkSecurityHeaders(t *testing.T, r response) {
 			t.Errorf("%s = %q, want %q", k, got, want[0])
 		}
 	}
+}
+
+// jsonValues counts payload's JSON values as the package bounds them: one,
+// plus one per comma or opening bracket outside strings.
+func jsonValues(payload []byte) uint64 {
+	n, inString := uint64(1), false
+	for i := 0; i < len(payload); i++ {
+		switch c := payload[i]; {
+		case inString && c == '\\':
+			i++
+		case c == '"':
+			inString = !inString
+		case !inString && (c == ',' || c == '{' || c == '['):
+			n++
+		}
+	}
+	return n
+}
+
+// strs is n copies of s.
+func strs(n int, s string) []any {
+	a := make([]any, n)
+	for i := range a {
+		a[i] = s
+	}
+	return a
+}
+
+// numbered is n keys made with format and i, each with value v.
+func numbered(n int, format, v string) map[string]any {
+	m := make(map[string]any, n)
+	for i := range n {
+		m[fmt.Sprintf(format, i)] = v
+	}
+	return m
 }
 
 // nest is n levels of arrays.

@@ -13,6 +13,49 @@ import (
 // adapter, and the checks that keep the adapter from failing on a request no
 // front could have sent.
 
+// maxRequestBytes bounds the request line, headers and cookies of a request
+// together: over ten times the most any front sends (ALB: a 16 KB request
+// line and 64 KB of headers; API Gateway 10 KB in all). More is a request no
+// front could have sent, answered 400 before the adapter and the application
+// copy it again, each several times over.
+const maxRequestBytes = 1 << 20
+
+// oversized reports whether the request's path, query, headers and cookies
+// (names and values) add up to over maxRequestBytes. A payload that small
+// cannot hold that much and is not looked at.
+func (ev *event) oversized() bool {
+	if ev.size <= maxRequestBytes {
+		return false
+	}
+	n := len(ev.path)
+	for _, k := range [...]string{"headers", "multiValueHeaders", "queryStringParameters", "multiValueQueryStringParameters", "rawQueryString", "cookies"} {
+		n += textSize(ev.v.Get(k))
+	}
+	return n > maxRequestBytes
+}
+
+// textSize is the length of the strings and keys in v, without copying them.
+func textSize(v *fastjson.Value) int {
+	if v == nil {
+		return 0
+	}
+	n := 0
+	switch v.Type() {
+	case fastjson.TypeString:
+		b, _ := v.StringBytes()
+		n = len(b)
+	case fastjson.TypeArray:
+		a, _ := v.Array()
+		for _, e := range a {
+			n += textSize(e)
+		}
+	case fastjson.TypeObject:
+		o, _ := v.Object()
+		o.Visit(func(k []byte, e *fastjson.Value) { n += len(k) + textSize(e) })
+	}
+	return n
+}
+
 // placeholderHost names the URL when the event's host is no valid authority
 // (".invalid" never resolves, RFC 6761): the host must not decide the answer.
 const placeholderHost = "host.invalid"
@@ -142,14 +185,21 @@ func (ev *event) queryString() string {
 		}
 	}
 	var b strings.Builder
+	add := func(k []byte, v string) {
+		if b.Len() > 0 {
+			b.WriteByte('&')
+		}
+		b.WriteString(url.QueryEscape(string(k)))
+		b.WriteByte('=')
+		b.WriteString(url.QueryEscape(v))
+	}
 	o.Visit(func(k []byte, e *fastjson.Value) {
+		if e.Type() == fastjson.TypeString { // queryStringParameters
+			add(k, str(e))
+			return
+		}
 		for _, v := range strs(e) {
-			if b.Len() > 0 {
-				b.WriteByte('&')
-			}
-			b.WriteString(url.QueryEscape(string(k)))
-			b.WriteByte('=')
-			b.WriteString(url.QueryEscape(v))
+			add(k, v)
 		}
 	})
 	return b.String()

@@ -14,6 +14,9 @@ import (
 var restShape = shape{multi: true}
 
 func serveREST(ctx context.Context, a *httpadapter.HandlerAdapter, ev *event, basePath string) (shape, bool) {
+	if ev.oversized() {
+		return restShape, false
+	}
 	host, target, ok := requestTarget(ev, basePath, str(ev.rc.Get("domainName")), ev.path, ev.queryString())
 	if !ok {
 		return restShape, false

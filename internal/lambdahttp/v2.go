@@ -15,6 +15,9 @@ import (
 var v2Shape = shape{cookies: true}
 
 func serveV2(ctx context.Context, a *httpadapter.HandlerAdapterV2, ev *event, basePath string) (shape, bool) {
+	if ev.oversized() {
+		return v2Shape, false
+	}
 	path := ev.path
 	if stage := str(ev.rc.Get("stage")); stage != "" && stage != "$default" {
 		path = stripSegments(path, "/"+stage)

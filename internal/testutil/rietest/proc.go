@@ -31,7 +31,14 @@ func (f *Function) BootstrapPID() int {
 
 // RSS returns the resident set size of process pid in bytes, from VmRSS in
 // /proc/<pid>/status. Linux only.
-func RSS(pid int) (int64, error) {
+func RSS(pid int) (int64, error) { return procStatus(pid, "VmRSS") }
+
+// PeakRSS returns the largest resident set size process pid has had, in
+// bytes, from VmHWM in /proc/<pid>/status. Linux only.
+func PeakRSS(pid int) (int64, error) { return procStatus(pid, "VmHWM") }
+
+// procStatus reads a size field ("VmRSS") of /proc/<pid>/status in bytes.
+func procStatus(pid int, field string) (int64, error) {
 	fh, err := os.Open(fmt.Sprintf("/proc/%d/status", pid))
 	if err != nil {
 		return 0, err
@@ -39,10 +46,10 @@ func RSS(pid int) (int64, error) {
 	defer fh.Close()
 	sc := bufio.NewScanner(fh)
 	for sc.Scan() {
-		if rest, ok := strings.CutPrefix(sc.Text(), "VmRSS:"); ok {
+		if rest, ok := strings.CutPrefix(sc.Text(), field+":"); ok {
 			kb, err := strconv.ParseInt(strings.TrimSuffix(strings.TrimSpace(rest), " kB"), 10, 64)
 			if err != nil {
-				return 0, fmt.Errorf("VmRSS of %d: %v", pid, err)
+				return 0, fmt.Errorf("%s of %d: %v", field, pid, err)
 			}
 			return kb << 10, nil
 		}
@@ -50,5 +57,5 @@ func RSS(pid int) (int64, error) {
 	if err := sc.Err(); err != nil {
 		return 0, err
 	}
-	return 0, fmt.Errorf("no VmRSS for process %d", pid)
+	return 0, fmt.Errorf("no %s for process %d", field, pid)
 }
