@@ -1,14 +1,19 @@
 package perf
 
 import (
+	"context"
+	"encoding/json"
 	"fmt"
 	"log/slog"
 	"os"
 	"path/filepath"
 	"runtime"
+	"strings"
 
+	"github.com/aws/aws-lambda-go/events"
 	"github.com/aws/aws-lambda-go/lambda"
 	"github.com/aws/aws-lambda-go/lambdacontext"
+	"github.com/awslabs/aws-lambda-go-api-proxy/httpadapter"
 
 	"github.com/whatsapp-contact-processor/health/internal/config"
 	"github.com/whatsapp-contact-processor/health/internal/httpapi"
@@ -71,3 +76,53 @@ func Ours() lambda.Handler {
 type discard struct{}
 
 func (discard) Write(p []byte) (int, error) { return len(p), nil }
+
+// Naive is aws-lambda-go-api-proxy used as its README shows: the runtime
+// decodes the REST API event with encoding/json and the adapter serves the
+// same application, with no log line.
+func Naive() lambda.Handler {
+	adapter := httpadapter.New(httpapi.NewServer(config.Default()))
+	return lambda.NewHandler(func(ctx context.Context, req events.APIGatewayProxyRequest) (events.APIGatewayProxyResponse, error) {
+		return adapter.ProxyWithContext(ctx, req)
+	})
+}
+
+// LargeREST is AWS's sample REST API event for GET /health grown to about
+// size bytes: headers of 40 bytes each, sent in both header maps as API
+// Gateway sends them, up to half the size or 256 KiB, and the rest as a body
+// (which GET ignores). Header-heavy events are where a parser's per-value
+// cost shows.
+func LargeREST(size int) ([]byte, error) {
+	f, err := FrontByName("rest")
+	if err != nil {
+		return nil, err
+	}
+	raw, err := f.Payload()
+	if err != nil {
+		return nil, err
+	}
+	var ev map[string]any
+	if err := json.Unmarshal(raw, &ev); err != nil {
+		return nil, err
+	}
+	single, multi := map[string]any{}, map[string]any{}
+	for k, v := range ev["headers"].(map[string]any) {
+		single[k] = v
+		multi[k] = []any{v}
+	}
+	headerBytes := min(size/2, 256<<10)
+	for i := 0; i*60 < headerBytes; i++ { // about 60 bytes of JSON per header and map
+		k, v := fmt.Sprintf("X-Header-%06d", i), fmt.Sprintf("value-%06d", i)
+		single[k], multi[k] = v, []any{v}
+	}
+	ev["headers"], ev["multiValueHeaders"] = single, multi
+	b, err := json.Marshal(ev)
+	if err != nil {
+		return nil, err
+	}
+	if pad := size - len(b) - len(`,"body":""`); pad > 0 {
+		ev["body"] = strings.Repeat("b", pad)
+		b, err = json.Marshal(ev)
+	}
+	return b, err
+}
