@@ -13,10 +13,10 @@ import (
 	"unicode"
 
 	"github.com/aws/aws-lambda-go/lambda"
-	"github.com/aws/aws-lambda-go/lambdacontext"
 
 	"github.com/whatsapp-contact-processor/health/internal/config"
 	"github.com/whatsapp-contact-processor/health/internal/lambdahttp"
+	"github.com/whatsapp-contact-processor/health/internal/lambdalog"
 	"github.com/whatsapp-contact-processor/health/internal/memlimit"
 	"github.com/whatsapp-contact-processor/health/internal/secheaders"
 )
@@ -51,10 +51,11 @@ func Run(ctx context.Context, name string, args []string, getenv func(string) st
 		return err
 	}
 
-	// Lambda's own slog handler: request id from the invocation context, and
-	// format and level from the function's LoggingConfig (JSON in the
-	// template, text for people running it locally).
-	logger := slog.New(lambdacontext.NewLogHandler())
+	// Lambda's slog handler (lambdacontext.NewLogHandler's output, cheaper):
+	// request id from the invocation context, and format and level from the
+	// function's LoggingConfig (JSON in the template, text for people running
+	// it locally).
+	logger := slog.New(lambdalog.New(os.Stdout, getenv))
 	slog.SetDefault(logger) // the proxy adapter logs through package log
 
 	build := func(getenv func(string) string) (lambda.Handler, error) {

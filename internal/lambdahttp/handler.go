@@ -101,15 +101,42 @@ func (h *Handler) Invoke(ctx context.Context, payload []byte) (out []byte, err e
 	if !ok {
 		resp.fail(http.StatusBadRequest, h.headers)
 	}
-	h.logger.LogAttrs(ctx, slog.LevelInfo, "request",
+	h.logRequest(ctx, &ev, resp.status, start)
+	return resp.encode(s), nil
+}
+
+// attrsHandler is a slog.Handler that also takes a record as its parts
+// (internal/lambdalog's): the per-request line then needs no slog.Record,
+// whose attributes past the fifth are allocated.
+type attrsHandler interface {
+	HandleAttrs(ctx context.Context, t time.Time, level slog.Level, msg string, attrs []slog.Attr) error
+}
+
+// logRequest writes the per-request line. It goes to the handler directly,
+// with no caller's pc: the Logger would walk the stack for one on every
+// invocation, and no handler here prints the source.
+func (h *Handler) logRequest(ctx context.Context, ev *event, status int, start time.Time) {
+	hd := h.logger.Handler()
+	if !hd.Enabled(ctx, slog.LevelInfo) {
+		return
+	}
+	now := time.Now()
+	attrs := [...]slog.Attr{
 		slog.String("api_request_id", str(ev.rc.Get("requestId"))),
 		slog.String("source", string(ev.src)),
 		slog.String("method", truncate(ev.method, 16)),
 		slog.String("path", truncate(ev.path, 256)),
-		slog.Int("status", resp.status),
-		slog.Float64("duration_ms", float64(time.Since(start).Microseconds())/1000),
-	)
-	return resp.encode(s), nil
+		slog.Int("status", status),
+		slog.Float64("duration_ms", float64(now.Sub(start).Microseconds())/1000),
+	}
+	// As the Logger does, a line that fails to write is not the caller's error.
+	if fast, ok := hd.(attrsHandler); ok {
+		_ = fast.HandleAttrs(ctx, now, slog.LevelInfo, "request", attrs[:])
+		return
+	}
+	r := slog.NewRecord(now, slog.LevelInfo, "request", 0)
+	r.AddAttrs(attrs[:]...)
+	_ = hd.Handle(ctx, r)
 }
 
 // call is the invocation's state on the request's context. Not pooled: a

@@ -12,12 +12,12 @@ import (
 
 	"github.com/aws/aws-lambda-go/events"
 	"github.com/aws/aws-lambda-go/lambda"
-	"github.com/aws/aws-lambda-go/lambdacontext"
 	"github.com/awslabs/aws-lambda-go-api-proxy/httpadapter"
 
 	"github.com/whatsapp-contact-processor/health/internal/config"
 	"github.com/whatsapp-contact-processor/health/internal/httpapi"
 	"github.com/whatsapp-contact-processor/health/internal/lambdahttp"
+	"github.com/whatsapp-contact-processor/health/internal/lambdalog"
 	"github.com/whatsapp-contact-processor/health/internal/secheaders"
 )
 
@@ -66,7 +66,9 @@ func (f Front) Floor() lambda.Handler { return lambda.NewHandler(f.floor) }
 // Ours is the function as funcmain wires it (default configuration, JSON
 // logging at INFO to discard), wrapped by the runtime as lambda.Start wraps it.
 func Ours() lambda.Handler {
-	logger := slog.New(slog.NewJSONHandler(discard{}, &slog.HandlerOptions{ReplaceAttr: lambdacontext.ReplaceAttr}))
+	logger := slog.New(lambdalog.New(discard{}, func(k string) string {
+		return map[string]string{"AWS_LAMBDA_LOG_FORMAT": "JSON", "AWS_LAMBDA_LOG_LEVEL": "INFO"}[k]
+	}))
 	app := httpapi.NewServer(config.Default())
 	return lambda.NewHandler(lambdahttp.New(app, lambdahttp.WithLogger(logger), lambdahttp.WithHeaders(secheaders.Header())))
 }
