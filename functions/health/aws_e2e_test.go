@@ -67,8 +67,13 @@ func TestAWSAndWhatsAppChecksThroughTheRuntimeEmulator(t *testing.T) {
 			if got.StatusCode != 200 || got.Body != tc.want {
 				t.Errorf("got %d %s, want 200 %s\n%s", got.StatusCode, got.Body, tc.want, fn.Output())
 			}
-			if tc.graphToken != token && !strings.Contains(fn.Output(), "OAuth error 190") {
+			if tc.graphToken != token && !fn.WaitOutput("OAuth error 190") {
 				t.Errorf("the failure is not logged:\n%s", fn.Output())
+			}
+			// The emulator writes END after the invocation; wait for it so the
+			// check below reads everything the invocation wrote.
+			if !fn.WaitOutput("END RequestId") {
+				t.Errorf("no END line:\n%s", fn.Output())
 			}
 			if strings.Contains(fn.Output(), token) {
 				t.Errorf("the function's output shows the token:\n%s", fn.Output())

@@ -189,6 +189,20 @@ func (f *Function) Invoke(ctx context.Context, payload []byte) (int, []byte, err
 // Output is everything the emulator and the bootstrap printed so far.
 func (f *Function) Output() string { return f.output.String() }
 
+// WaitOutput reports whether the output comes to contain s within 10 s. The
+// emulator copies the bootstrap's output through a pipe of its own, so a line
+// written during an invocation may arrive after the invocation's answer.
+func (f *Function) WaitOutput(s string) bool {
+	for deadline := time.Now().Add(10 * time.Second); ; time.Sleep(10 * time.Millisecond) {
+		if strings.Contains(f.Output(), s) {
+			return true
+		}
+		if time.Now().After(deadline) {
+			return false
+		}
+	}
+}
+
 // emulatorPID is the emulator's process id; the bootstrap is its child.
 func (f *Function) emulatorPID() int { return f.cmd.Process.Pid }
 
