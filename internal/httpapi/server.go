@@ -30,9 +30,10 @@ func WithLogger(l *slog.Logger) Option { return func(s *server) { s.logger = l }
 // WithTrustedCaller lets the front vouch for a caller: when caller reports
 // ok for a request, that request sees the whole detailed view, as a bearer
 // token holder does. It must decide only from what the front attests (under
-// Lambda, the identity API Gateway or a Function URL put in the invocation's
-// request context after IAM authorization), never from anything the caller
-// alone can send, such as a header. principal names the caller, for logs.
+// Lambda, the identity API Gateway, a Function URL or VPC Lattice put in the
+// invocation's request context after IAM authentication), never from
+// anything the caller alone can send, such as a header. principal names the
+// caller, for logs.
 // Default: no caller is vouched for.
 func WithTrustedCaller(caller func(r *http.Request) (principal string, ok bool)) Option {
 	return func(s *server) { s.trusted = caller }

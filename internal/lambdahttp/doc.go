@@ -4,10 +4,12 @@
 // A [Handler] (handler.go) receives the raw invocation payload, parses it
 // once and tells from its shape which front sent it (event.go) — API Gateway
 // REST API (payload 1.0, rest.go), HTTP API or Function URL (payload 2.0,
-// v2.go), or an Application Load Balancer (alb.go). The front's file builds,
-// from what request.go reads out of the event, the request of the matching
+// v2.go), an Application Load Balancer (alb.go), or Amazon VPC Lattice
+// (event structure V1 or V2, lattice.go). The front's file builds, from what
+// request.go reads out of the event, the request of the matching
 // aws-lambda-go-api-proxy adapter (httpadapter.New, NewV2, NewALB), which
-// builds the *http.Request. One binary therefore serves every front. The
+// builds the *http.Request; lattice.go builds it the same way itself, the
+// adapter having no Lattice types. One binary therefore serves every front. The
 // application's answer is captured once (response.go) and written in the
 // front's shape. Files depend on each other in that order only: handler.go
 // on the fronts, the fronts on request.go, request.go on event.go.
@@ -42,9 +44,12 @@
 //     process keeps serving; the answers the package writes itself carry
 //     the headers given [WithHeaders];
 //   - an ALB answer uses the header form its request came in (headers or
-//     multiValueHeaders), since ALB ignores the other one.
+//     multiValueHeaders), since ALB ignores the other one; a VPC Lattice
+//     answer always carries headers and isBase64Encoded, which Lattice
+//     requires.
 //
 // [CallerFromContext] gives the handler the IAM principal the front
-// authenticated, read only from the requestContext AWS fills in, and only
-// when it belongs to the function's own account.
+// authenticated (API Gateway, Function URL, or VPC Lattice with an auth
+// policy), read only from the requestContext AWS fills in, and only when it
+// belongs to the function's own account.
 package lambdahttp

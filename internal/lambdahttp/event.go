@@ -26,6 +26,7 @@ const (
 	sourceHTTPAPI     source = "http-api"     // API Gateway HTTP API, payload 2.0
 	sourceFunctionURL source = "function-url" // Lambda Function URL, payload 2.0
 	sourceALB         source = "alb"          // Application Load Balancer target group
+	sourceVPCLattice  source = "vpc-lattice"  // Amazon VPC Lattice target group, event structure V1 or V2
 )
 
 // UnsupportedEventError is the error for a payload that is not an HTTP
@@ -157,7 +158,10 @@ func (ev *event) detect() error {
 		return unsupported("API Gateway Lambda authorizer event")
 	}
 	if ev.rc = ev.v.Get("requestContext"); !isObject(ev.rc) {
-		return unsupported("not an API Gateway, Function URL or ALB HTTP request (no requestContext object)")
+		if !present(ev.rc) && present(ev.v.Get("raw_path")) {
+			return ev.detectLattice() // event structure V1 has no requestContext
+		}
+		return unsupported("not an API Gateway, Function URL, ALB or VPC Lattice HTTP request (no requestContext object)")
 	}
 	if present(ev.rc.Get("connectionId")) || present(ev.rc.Get("eventType")) {
 		return unsupported("API Gateway WebSocket event")
@@ -181,16 +185,45 @@ func (ev *event) detect() error {
 		if !isObject(ev.rc.Get("http")) {
 			method = nil
 		}
+	case present(ev.rc.Get("targetGroupArn")):
+		return ev.detectLattice()
 	case present(method):
 		ev.src = sourceRESTAPI
 	default:
-		return unsupported("not an API Gateway, Function URL or ALB HTTP request")
+		return unsupported("not an API Gateway, Function URL, ALB or VPC Lattice HTTP request")
 	}
 	ev.method, ev.path = str(method), str(path)
 	if ev.method == "" || path == nil || path.Type() != fastjson.TypeString {
 		return unsupported("%s event without a method and path of type string", ev.src)
 	}
 	return nil
+}
+
+// detectLattice reads a VPC Lattice event's request line (lattice.go): "raw_path" in V1 (the
+// event has no requestContext), "path" in V2.
+func (ev *event) detectLattice() error {
+	ev.src = sourceVPCLattice
+	path := ev.v.Get("path")
+	if !isObject(ev.rc) {
+		ev.rc, path = nil, ev.v.Get("raw_path")
+	}
+	method := ev.v.Get("method")
+	ev.method, ev.path = str(method), str(path)
+	if ev.method == "" || path == nil || path.Type() != fastjson.TypeString {
+		return unsupported("%s event without a method and path of type string", ev.src)
+	}
+	return nil
+}
+
+// latticeCaller is the principal Lattice authenticated. The guide says
+// principal is present only if AWS authentication succeeded, and type is
+// AWS_IAM if an auth policy is used and authentication succeeded: both must
+// say so. V1 events carry no identity (rc is nil).
+func latticeCaller(rc *fastjson.Value) string {
+	if str(rc.Get("identity", "type")) != "AWS_IAM" {
+		return ""
+	}
+	return str(rc.Get("identity", "principal"))
 }
 
 // caller is the IAM principal the front authenticated (CallerFromContext).
@@ -200,6 +233,8 @@ func (ev *event) caller() string {
 		return str(ev.rc.Get("identity", "userArn"))
 	case sourceALB:
 		return ""
+	case sourceVPCLattice:
+		return latticeCaller(ev.rc)
 	}
 	return str(ev.rc.Get("authorizer", "iam", "userArn"))
 }

@@ -13,14 +13,15 @@ import (
 // it must get (testdata/external-events.json says how the shapes were made).
 type externalEvent struct {
 	From  []string        `json:"from"`
-	Want  string          `json:"want"` // rest, v2, alb or unsupported
+	Want  string          `json:"want"` // rest, v2, alb, lattice or unsupported
 	Event json.RawMessage `json:"event"`
 	Raw   string          `json:"raw"` // a payload that is not JSON
 }
 
 // TestExternalEvents runs every event shape from aws-lambda-go's
-// events/testdata, Powertools' tests/events, the Rust runtime's fixtures and
-// SAM CLI's generate-event templates. An HTTP front's event, rewritten to
+// events/testdata, Powertools' tests/events, the Rust runtime's fixtures
+// (its VPC Lattice ones from pull request #1036) and SAM CLI's generate-event
+// templates. An HTTP front's event, rewritten to
 // GET /health, answers the seed body in the front's format; as sent it gets
 // an answer of the application (never 400 or 500: AWS sent it); every other
 // event is an unsupported event. After each, a valid request still answers.
@@ -49,7 +50,7 @@ func TestExternalEvents(t *testing.T) {
 				if !isUnsupported(err) {
 					t.Fatalf("want an unsupported event, got %v %.300s\nalso in %v", err, out, ev.From)
 				}
-			case "rest", "v2", "alb":
+			case "rest", "v2", "alb", "lattice":
 				if err != nil {
 					t.Fatalf("as sent: %v (also in %v)", err, ev.From)
 				}

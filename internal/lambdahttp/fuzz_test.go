@@ -22,10 +22,11 @@ import (
 type obj = map[string]any
 
 // front is this test's reading of which front sent payload: "rest", "v2",
-// "alb", or "" for none (the package must then refuse it). The rules are
-// the package's contract: an authorizer or WebSocket event is none; each
-// front needs its requestContext marker, a non-empty string method and a
-// string path; null is absent; nothing else decides.
+// "alb", "lattice", or "" for none (the package must then refuse it). The
+// rules are the package's contract: an authorizer or WebSocket event is
+// none; each front needs its requestContext marker (VPC Lattice V1: no
+// requestContext and a raw_path), a non-empty string method and a string
+// path; null is absent; nothing else decides.
 func front(ev obj) string {
 	if ev == nil {
 		return ""
@@ -34,6 +35,9 @@ func front(ev obj) string {
 		return ""
 	}
 	rc, ok := ev["requestContext"].(obj)
+	if !ok && ev["requestContext"] == nil && ev["raw_path"] != nil {
+		return latticeFront(ev, "raw_path")
+	}
 	if !ok || rc["connectionId"] != nil || rc["eventType"] != nil {
 		return ""
 	}
@@ -54,10 +58,22 @@ func front(ev obj) string {
 		if m != "" && hasPath {
 			return "v2"
 		}
+	case rc["targetGroupArn"] != nil:
+		return latticeFront(ev, "path")
 	case ev["httpMethod"] != nil:
 		if method != "" && hasPath {
 			return "rest"
 		}
+	}
+	return ""
+}
+
+// latticeFront is "lattice" if ev has a non-empty string method and a string
+// path under pathKey.
+func latticeFront(ev obj, pathKey string) string {
+	method, _ := ev["method"].(string)
+	if _, ok := ev[pathKey].(string); ok && method != "" {
+		return "lattice"
 	}
 	return ""
 }
@@ -76,9 +92,9 @@ func documented(ev obj) obj {
 	}
 	out := keep(ev, "httpMethod", "path", "rawPath", "rawQueryString", "headers", "multiValueHeaders",
 		"queryStringParameters", "multiValueQueryStringParameters", "cookies", "body", "isBase64Encoded",
-		"methodArn", "routeArn", "type")
+		"methodArn", "routeArn", "type", "method", "raw_path", "query_string_parameters", "is_base64_encoded")
 	if rc, ok := ev["requestContext"].(obj); ok {
-		r := keep(rc, "elb", "http", "domainName", "requestId", "stage", "identity", "authorizer", "connectionId", "eventType")
+		r := keep(rc, "elb", "http", "domainName", "requestId", "stage", "identity", "authorizer", "connectionId", "eventType", "targetGroupArn")
 		if hp, ok := rc["http"].(obj); ok {
 			r["http"] = keep(hp, "method", "path", "sourceIp")
 		}
@@ -93,6 +109,15 @@ func documented(ev obj) obj {
 // headers, query, cookies, body and host.
 func asHealthCheck(ev obj, f string) obj {
 	ev = clone(ev)
+	if f == "lattice" {
+		ev["method"] = "GET"
+		if _, v2 := ev["requestContext"].(obj); v2 {
+			ev["path"] = "/health"
+		} else {
+			ev["raw_path"] = "/health"
+		}
+		return ev
+	}
 	rc := ev["requestContext"].(obj)
 	rc["stage"] = "$default"
 	if f == "v2" {
@@ -293,6 +318,9 @@ func fuzzSeeds(f *testing.F) [][]byte {
 		`{"httpMethod":"GET","path":"/health","requestContext":{"connectionId":"c","eventType":"CONNECT"}}`,
 		"{\"httpMethod\":\"GET\",\"path\":\"/health\",\"requestContext\":{},\"headers\":{\"X-\xff\":\"\xfe\"}}",
 		`{"httpMethod":"GET","path":"/health","headers":{"X-\xff":"\u00"}}`, // not JSON: bad escapes
+		`{"raw_path":"/health","method":"GET","headers":{"host":"h"},"query_string_parameters":{"a":"1"},"is_base64_encoded":true,"body":"eA=="}`,
+		`{"version":"2.0","path":"/health","method":"GET","headers":{"host":["h"],"x":["a","b"]},"queryStringParameters":{"a":["1","2"]},"requestContext":{"targetGroupArn":"arn","identity":{"type":"AWS_IAM","principal":"arn:aws:iam::111122223333:root"}}}`,
+		`{"httpMethod":"GET","apiPath":"/health","agent":{},"actionGroup":"a","requestContext":{}}`,
 		strings.Repeat("[", 64) + strings.Repeat("]", 64),
 	} {
 		seeds = append(seeds, []byte(s))
@@ -364,7 +392,7 @@ func FuzzInvoke(f *testing.F) {
 		}
 		checkAnswer(t, mustInvoke(t, h, asHealthCheck(ev, fr)), seedBody)
 
-		if fr != "v2" {
+		if fr == "rest" || fr == "alb" {
 			var first response
 			for i, form := range headerForms(ev) {
 				r := mustInvoke(t, echo, form)

@@ -23,6 +23,7 @@ type Handler struct {
 	rest     *httpadapter.HandlerAdapter
 	v2       *httpadapter.HandlerAdapterV2
 	alb      *httpadapter.HandlerAdapterALB
+	inner    http.Handler // serveHTTP, for VPC Lattice, which builds its own request
 	logger   *slog.Logger
 	basePath string
 	headers  http.Header
@@ -53,6 +54,7 @@ func New(next http.Handler, opts ...Option) *Handler {
 		o(h)
 	}
 	inner := http.HandlerFunc(h.serveHTTP)
+	h.inner = inner
 	h.rest = httpadapter.New(inner)
 	h.v2 = httpadapter.NewV2(inner)
 	h.alb = httpadapter.NewALB(inner)
@@ -95,6 +97,8 @@ func (h *Handler) Invoke(ctx context.Context, payload []byte) (out []byte, err e
 		s, ok = serveREST(ctx, h.rest, &ev, h.basePath)
 	case sourceALB:
 		s, ok = serveALB(ctx, h.alb, &ev, h.basePath)
+	case sourceVPCLattice:
+		s, ok = serveLattice(ctx, h.inner, &ev, h.basePath)
 	default:
 		s, ok = serveV2(ctx, h.v2, &ev, h.basePath)
 	}
@@ -148,11 +152,12 @@ type call struct {
 
 type callKey struct{}
 
-// CallerFromContext returns the IAM principal ARN that API Gateway or the
-// Function URL authenticated: requestContext.identity.userArn of a REST API
-// route with AWS_IAM auth, requestContext.authorizer.iam.userArn of an HTTP
-// API or Function URL with IAM auth; never anything from headers, query or
-// body. ALB vouches for no one.
+// CallerFromContext returns the IAM principal ARN that API Gateway, the
+// Function URL or VPC Lattice authenticated: requestContext.identity.userArn
+// of a REST API route with AWS_IAM auth, requestContext.authorizer.iam.userArn
+// of an HTTP API or Function URL with IAM auth, requestContext.identity.principal
+// of a Lattice V2 event whose identity type is AWS_IAM; never anything from
+// headers, query or body. ALB and Lattice V1 events vouch for no one.
 //
 // Only a principal of the function's own account counts (the account in the
 // invocation's function ARN): valid credentials of any other AWS account say

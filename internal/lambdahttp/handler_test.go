@@ -295,7 +295,7 @@ func TestUnsupportedEvents(t *testing.T) {
 		{"not JSON", "hello", "invalid JSON"},
 		{"truncated JSON", `{"httpMethod":"GET"`, "not a JSON object"},
 		{"empty payload", "", "not a JSON object"},
-		{"empty object (sam local invoke without -e)", "{}", "not an API Gateway, Function URL or ALB HTTP request"},
+		{"empty object (sam local invoke without -e)", "{}", "not an API Gateway, Function URL, ALB or VPC Lattice HTTP request"},
 		{"null", "null", "top-level null"},
 		{"array", "[1,2]", "top-level array"},
 		{"number", "42", "top-level number"},

@@ -28,7 +28,7 @@ func (ev *event) oversized() bool {
 		return false
 	}
 	n := len(ev.path)
-	for _, k := range [...]string{"headers", "multiValueHeaders", "queryStringParameters", "multiValueQueryStringParameters", "rawQueryString", "cookies"} {
+	for _, k := range [...]string{"headers", "multiValueHeaders", "queryStringParameters", "multiValueQueryStringParameters", "rawQueryString", "cookies", "query_string_parameters"} {
 		n += textSize(ev.v.Get(k))
 	}
 	return n > maxRequestBytes
@@ -127,7 +127,11 @@ func stripSegments(p, prefix string) string {
 // would, and reports false if it is not base64.
 func (ev *event) decodeBody() bool {
 	ev.bodyText = str(ev.v.Get("body"))
-	if b := ev.v.Get("isBase64Encoded"); b == nil || b.Type() != fastjson.TypeTrue {
+	flag := ev.v.Get("isBase64Encoded")
+	if ev.src == sourceVPCLattice && ev.rc == nil {
+		flag = ev.v.Get("is_base64_encoded") // VPC Lattice V1 is snake_case
+	}
+	if flag == nil || flag.Type() != fastjson.TypeTrue {
 		return true
 	}
 	b, err := base64.StdEncoding.DecodeString(ev.bodyText)

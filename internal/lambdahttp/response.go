@@ -27,7 +27,8 @@ type response struct {
 type shape struct {
 	multi       bool // headers as "multiValueHeaders", else "headers" joined with commas
 	cookies     bool // Set-Cookie as "cookies" (payload 2.0)
-	description bool // ALB's "statusDescription"
+	description bool // ALB's and VPC Lattice's "statusDescription"
+	explicit    bool // "headers" and "isBase64Encoded" even when empty and false (VPC Lattice)
 }
 
 // responses reuses answers: nothing refers to one once it is encoded.
@@ -119,7 +120,7 @@ func (r *response) encode(s shape) []byte {
 		}
 	}
 	slices.Sort(keys)
-	if len(keys) > 0 {
+	if len(keys) > 0 || s.explicit {
 		if s.multi {
 			b = append(b, `,"multiValueHeaders":{`...)
 		} else {
@@ -142,6 +143,9 @@ func (r *response) encode(s shape) []byte {
 	b = append(b, `,"body":`...)
 	if body := r.body.Bytes(); utf8.Valid(body) {
 		b = appendString(b, string(body))
+		if s.explicit {
+			b = append(b, `,"isBase64Encoded":false`...)
+		}
 	} else {
 		b = append(b, '"')
 		b = base64.StdEncoding.AppendEncode(b, body)
