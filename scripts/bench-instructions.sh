@@ -4,6 +4,7 @@
 # percent on a shared, noisy machine.
 #
 #   scripts/bench-instructions.sh [N]     (default N=10000)
+#   FRONTS="alb lattice" scripts/bench-instructions.sh   (some fronts only)
 #
 # Each figure is (Ir at N - Ir at 0) / N, so process start-up cancels out.
 set -euo pipefail
@@ -30,7 +31,7 @@ count() { # impl front n -> total instructions
 }
 
 printf '%-8s %14s %14s %8s\n' front floor ours ratio
-for front in rest httpapi url alb; do
+for front in ${FRONTS:-rest httpapi url alb lattice}; do
   f0=$(count floor "$front" 0); fN=$(count floor "$front" "$N")
   o0=$(count ours "$front" 0);  oN=$(count ours "$front" "$N")
   awk -v f0="$f0" -v fN="$fN" -v o0="$o0" -v oN="$oN" -v n="$N" -v front="$front" 'BEGIN {

@@ -66,3 +66,44 @@ func FloorALB(_ context.Context, req events.ALBTargetGroupRequest) (events.ALBTa
 	status, body := floorAnswer(req.HTTPMethod, req.Path)
 	return events.ALBTargetGroupResponse{StatusCode: status, StatusDescription: "200 OK", Headers: floorHeaders, Body: body}, nil
 }
+
+// latticeRequest is VPC Lattice's event structure V2, as encoding/json would
+// decode it: aws-lambda-go has no type for it.
+type latticeRequest struct {
+	Version               string              `json:"version"`
+	Path                  string              `json:"path"`
+	Method                string              `json:"method"`
+	Headers               map[string][]string `json:"headers"`
+	QueryStringParameters map[string][]string `json:"queryStringParameters"`
+	Body                  string              `json:"body"`
+	IsBase64Encoded       bool                `json:"isBase64Encoded"`
+	RequestContext        struct {
+		ServiceNetworkArn string `json:"serviceNetworkArn"`
+		ServiceArn        string `json:"serviceArn"`
+		TargetGroupArn    string `json:"targetGroupArn"`
+		Identity          struct {
+			SourceVpcArn   string `json:"sourceVpcArn"`
+			Type           string `json:"type"`
+			Principal      string `json:"principal"`
+			PrincipalOrgID string `json:"principalOrgID"`
+			SessionName    string `json:"sessionName"`
+		} `json:"identity"`
+		Region    string `json:"region"`
+		TimeEpoch string `json:"timeEpoch"`
+	} `json:"requestContext"`
+}
+
+// latticeResponse is the answer VPC Lattice reads.
+type latticeResponse struct {
+	StatusCode        int               `json:"statusCode"`
+	StatusDescription string            `json:"statusDescription"`
+	Headers           map[string]string `json:"headers"`
+	Body              string            `json:"body"`
+	IsBase64Encoded   bool              `json:"isBase64Encoded"`
+}
+
+// FloorLattice is the hand-written VPC Lattice (event structure V2) handler.
+func FloorLattice(_ context.Context, req latticeRequest) (latticeResponse, error) {
+	status, body := floorAnswer(req.Method, req.Path)
+	return latticeResponse{StatusCode: status, StatusDescription: "200 OK", Headers: floorHeaders, Body: body}, nil
+}

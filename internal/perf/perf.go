@@ -22,7 +22,8 @@ import (
 )
 
 // Front is one AWS service in front of the function, with the sample event
-// it sends (AWS's own, from aws-lambda-go's events/testdata, path /health).
+// it sends (AWS's own, from aws-lambda-go's events/testdata, path /health;
+// VPC Lattice's is event structure V2 as its user guide shows it).
 type Front struct {
 	Name    string
 	Fixture string // file under internal/lambdahttp/testdata
@@ -35,6 +36,7 @@ var Fronts = []Front{
 	{"httpapi", "http-api.json", FloorHTTPAPI},
 	{"url", "function-url.json", FloorFunctionURL},
 	{"alb", "alb.json", FloorALB},
+	{"lattice", "lattice-v2.json", FloorLattice},
 }
 
 // FrontByName finds a front.
