@@ -68,6 +68,7 @@ var fronts = []front{
 	{name: "HTTP API", fn: true, serve: invoking("http-api.json", v2Event)},
 	{name: "Function URL", fn: true, serve: invoking("function-url.json", v2Event)},
 	{name: "ALB", fn: true, serve: invoking("alb.json", albEvent)},
+	{name: "VPC Lattice", fn: true, serve: invoking("lattice-v2.json", latticeEvent)},
 }
 
 // requestsFor are the requests of the rows whose first cell names none in
@@ -404,6 +405,16 @@ func albEvent(ev map[string]any, r request) {
 	h, _ := ev["headers"].(map[string]any)
 	for k, v := range r.header {
 		h[strings.ToLower(k)] = v
+	}
+}
+
+// latticeEvent shapes VPC Lattice's event structure V2: header values are
+// lists.
+func latticeEvent(ev map[string]any, r request) {
+	ev["method"], ev["path"] = r.method, r.path
+	h, _ := ev["headers"].(map[string]any)
+	for k, v := range r.header {
+		h[strings.ToLower(k)] = []any{v}
 	}
 }
 
