@@ -47,6 +47,7 @@ var eventCases = map[string]struct {
 	"function-url-get.json":    {200, seedBody, singleValue},
 	"alb-get.json":             {200, seedBody, albSingle},
 	"alb-multivalue-get.json":  {200, seedBody, albMulti},
+	"lattice-get.json":         {200, seedBody, albSingle}, // VPC Lattice V2: headers only, statusDescription
 }
 
 // TestEventsThroughRuntimeEmulator runs `make invoke-rie EVENT=events/<file>` on every

@@ -50,6 +50,7 @@ var profiles = []profile{
 		"WebAclArn":                   "arn:aws:wafv2:us-east-1:123456789012:regional/webacl/health/0a1b2c3d-4e5f-6789-abcd-ef0123456789",
 		"EnableHttpApi":               "true",
 		"EnableFunctionUrl":           "true",
+		"EnableVpcLattice":            "true",
 		"AlarmTopicArn":               testTopic,
 		"CreateHealthCheck":           "true",
 		"DomainName":                  "health.example.com",
@@ -467,7 +468,7 @@ func TestParameterDefaults(t *testing.T) {
 // resources; all-on creates each.
 func TestOptionalResourcesAreOff(t *testing.T) {
 	optional := []string{"AWS::ApiGatewayV2::Api", "AWS::Lambda::Url", "AWS::Route53::HealthCheck", "AWS::Route53::RecordSet",
-		"AWS::ApiGateway::DomainName", "AWS::ApiGateway::Account", "AWS::WAFv2::WebACLAssociation"}
+		"AWS::ApiGateway::DomainName", "AWS::ApiGateway::Account", "AWS::WAFv2::WebACLAssociation", "AWS::VpcLattice::TargetGroup"}
 	for _, p := range profiles {
 		tpl := parseTemplate(t, p.params)
 		for _, typ := range optional {
