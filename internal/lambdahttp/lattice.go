@@ -2,6 +2,7 @@ package lambdahttp
 
 import (
 	"context"
+	"io"
 	"net/http"
 	"net/textproto"
 	"net/url"
@@ -60,9 +61,16 @@ func serveLattice(ctx context.Context, next http.Handler, ev *event, basePath st
 	if err != nil {
 		return latticeShape, false
 	}
-	r, err := http.NewRequestWithContext(ctx, strings.ToUpper(ev.method), "", strings.NewReader(ev.bodyText))
+	var body io.Reader
+	if ev.bodyText != "" {
+		body = strings.NewReader(ev.bodyText)
+	}
+	r, err := http.NewRequestWithContext(ctx, strings.ToUpper(ev.method), "", body)
 	if err != nil {
 		return latticeShape, false
+	}
+	if body == nil {
+		r.Body = http.NoBody // as a server's request has
 	}
 	r.URL, r.Host, r.Header, r.RequestURI = u, strings.TrimSuffix(u.Host, ":"), hdr, u.RequestURI()
 	next.ServeHTTP(statusOnly{}, r)
@@ -95,39 +103,75 @@ func requestURL(host, target string) (*url.URL, error) {
 }
 
 // latticeHeader reads "headers": V1's one string per name, V2's lists.
-// Values of another type are skipped.
+// Values of another type are skipped. Names (canonicalised) and values are
+// copied into one string that the header's keys and values share, and the
+// values into one slice: a few allocations per invocation, not three per
+// header.
 func (ev *event) latticeHeader(v1 bool) http.Header {
 	o := object(ev.v.Get("headers"))
 	if o == nil {
 		return http.Header{}
 	}
-	hdr := make(http.Header, o.Len())
-	var arr [64]byte
-	buf := arr[:0]
-	// Names of one value (most) share one backing array.
-	ones := make([]string, 0, o.Len())
-	o.Visit(func(k []byte, e *fastjson.Value) {
-		var vs []string
-		switch {
-		case v1 && e.Type() == fastjson.TypeString:
-			ones = append(ones, str(e))
-			vs = ones[len(ones)-1 : len(ones) : len(ones)]
-		case v1:
-		case e.Type() == fastjson.TypeArray && len(e.GetArray()) == 1 && e.GetArray()[0].Type() == fastjson.TypeString:
-			ones = append(ones, str(e.GetArray()[0]))
-			vs = ones[len(ones)-1 : len(ones) : len(ones)]
-		default:
-			vs = strs(e)
+	var (
+		bufArr  [512]byte
+		spanArr [64]int
+	)
+	// spans: per name, its end in buf and its number of values, then each
+	// value's end.
+	buf, spans, nvals := bufArr[:0], spanArr[:0], 0
+	addValue := func(v *fastjson.Value) bool {
+		b, err := v.StringBytes()
+		if err != nil {
+			return false
 		}
-		if len(vs) == 0 {
+		buf = append(buf, b...)
+		spans = append(spans, len(buf))
+		nvals++
+		return true
+	}
+	o.Visit(func(k []byte, e *fastjson.Value) {
+		start, at := len(buf), len(spans)
+		buf = append(buf, k...)
+		canonicalKey(buf[start:])
+		spans = append(spans, len(buf), 0)
+		n := 0
+		switch {
+		case v1:
+			if addValue(e) {
+				n = 1
+			}
+		case e.Type() == fastjson.TypeArray:
+			a, _ := e.Array()
+			for _, v := range a {
+				if addValue(v) {
+					n++
+				}
+			}
+		}
+		if n == 0 {
+			buf, spans = buf[:start], spans[:at] // no value of the documented type
 			return
 		}
-		buf = canonicalKey(append(buf[:0], k...))
-		if old := hdr[string(buf)]; old != nil {
+		spans[at+1] = n
+	})
+	all := string(buf)
+	vals := make([]string, nvals)
+	hdr := make(http.Header, o.Len())
+	for i, from := 0, 0; i < len(spans); {
+		key := all[from:spans[i]]
+		n, first := spans[i+1], len(vals)-nvals
+		from, i = spans[i], i+2
+		for j := range n {
+			vals[first+j] = all[from:spans[i]]
+			from, i = spans[i], i+1
+		}
+		vs := vals[first : first+n : first+n]
+		nvals -= n
+		if old, ok := hdr[key]; ok {
 			vs = append(old, vs...) // the same name twice, in another case
 		}
-		hdr[string(buf)] = vs
-	})
+		hdr[key] = vs
+	}
 	return hdr
 }
 
@@ -136,7 +180,9 @@ func (ev *event) latticeHeader(v1 bool) http.Header {
 func canonicalKey(k []byte) []byte {
 	for _, c := range k {
 		if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '-') {
-			return []byte(textproto.CanonicalMIMEHeaderKey(string(k))) // its rules for the rest
+			// Its rules for the rest; they never change the length.
+			copy(k, textproto.CanonicalMIMEHeaderKey(string(k)))
+			return k
 		}
 	}
 	upper := true

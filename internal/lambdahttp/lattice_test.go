@@ -155,6 +155,9 @@ func TestLatticeRequest(t *testing.T) {
 		{"V2 reads isBase64Encoded only", "lattice-v2.json", []any{"method", "POST", "is_base64_encoded", true, "body", "aGVsbG8="}, []string{`body "aGVsbG8="`}},
 		{"V2 plain body", "lattice-v2.json", []any{"method", "PUT", "body", `{"a":1}`}, []string{"PUT /health", `body "{\"a\":1}"`}},
 		{"V2 header values that are not lists are skipped", "lattice-v2.json", []any{"headers.x-one", "v", "headers.x-n", []any{5, "w"}}, []string{`X-N: ["w"]`}},
+		{"V2 one name in two cases", "lattice-v2.json", []any{"headers.x-dup", []any{"a"}, "headers.X-Dup", []any{"b", "c"}}, []string{`X-Dup: ["b" "c" "a"]`}},
+		{"V2 empty and odd names", "lattice-v2.json", []any{"headers.x_under", []any{"u"}, "headers.", []any{"e"}}, []string{`X_under: ["u"]`, `: ["e"]`}},
+		{"V2 GET without a body reads an empty body", "lattice-v2.json", []any{"body", nil}, []string{`body ""`}},
 		{"V1 header values that are not strings are skipped", "lattice-v1.json", []any{"headers.x-one", []any{"v"}, "headers.x-n", "w"}, []string{`X-N: ["w"]`}},
 	}
 	for _, tc := range tests {
