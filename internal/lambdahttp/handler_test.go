@@ -386,7 +386,7 @@ func TestGuard(t *testing.T) {
 		{name: "ErrAbortHandler", handler: func(http.ResponseWriter, *http.Request) { panic(http.ErrAbortHandler) },
 			status: 500, body: `{"error":"internal error"}`, ctype: "application/json"},
 	}
-	for _, front := range []string{"rest-api.json", "http-api.json", "alb.json"} {
+	for _, front := range []string{"rest-api.json", "http-api.json", "alb.json", "lattice-v2.json", "lattice-v1.json"} {
 		for _, tc := range tests {
 			t.Run(front+"/"+tc.name, func(t *testing.T) {
 				var logs bytes.Buffer
@@ -396,8 +396,11 @@ func TestGuard(t *testing.T) {
 					method = "GET"
 				}
 				field := "httpMethod"
-				if front == "http-api.json" {
+				switch front {
+				case "http-api.json":
 					field = "requestContext.http.method"
+				case "lattice-v2.json", "lattice-v1.json":
+					field = "method"
 				}
 				r := invoke(t, h, fixture(t, front, field, method))
 				if r.StatusCode != tc.status {
@@ -497,7 +500,7 @@ func TestContextReachesHandler(t *testing.T) {
 	ctx, cancel := context.WithTimeout(t.Context(), time.Minute)
 	defer cancel()
 	ctx = lambdacontext.NewContext(ctx, &lambdacontext.LambdaContext{AwsRequestID: "abc"})
-	for _, f := range []string{"rest-api.json", "http-api.json", "function-url.json", "alb.json"} {
+	for _, f := range []string{"rest-api.json", "http-api.json", "function-url.json", "alb.json", "lattice-v2.json", "lattice-v1.json"} {
 		gotID, gotDeadline = "", false
 		if _, err := h.Invoke(ctx, fixture(t, f)); err != nil {
 			t.Fatal(err)
@@ -516,17 +519,18 @@ func TestConcurrentInvocations(t *testing.T) {
 	payloads := [][]byte{
 		fixture(t, "rest-api.json"), fixture(t, "http-api.json"), fixture(t, "http-api-stage.json"),
 		fixture(t, "function-url.json"), fixture(t, "alb.json"), fixture(t, "alb-multivalue.json"),
+		fixture(t, "lattice-v2.json"), fixture(t, "lattice-v1.json"),
 	}
 	var wg sync.WaitGroup
 	errs := make(chan error, 64)
 	for i := range 48 {
 		wg.Go(func() {
 			p := payloads[i%len(payloads)]
-			if i%8 == 7 {
+			if i%9 == 8 {
 				p = []byte("garbage")
 			}
 			out, err := h.Invoke(t.Context(), p)
-			if i%8 == 7 {
+			if i%9 == 8 {
 				if err == nil {
 					errs <- fmt.Errorf("garbage answered %s", out)
 				}
