@@ -18,10 +18,16 @@ import (
 
 func main() { funcmain.Main("health", newHandler) }
 
-// newHandler is the health API. Its readiness metrics go out as CloudWatch
+// newHandler is the health API, configured by the HEALTH_* variables (and
+// CORS_ALLOWED_ORIGINS) of internal/config: a malformed one stops this
+// function, naming the variable. Its readiness metrics go out as CloudWatch
 // Embedded Metric Format lines on stdout (the function's log stream), and
 // the detailed view opens to the IAM principals the front vouches for.
-func newHandler(cfg config.Config, logger *slog.Logger) (http.Handler, error) {
+func newHandler(getenv func(string) string, logger *slog.Logger) (http.Handler, error) {
+	cfg, err := config.Load(getenv)
+	if err != nil {
+		return nil, err
+	}
 	return httpapi.NewServer(cfg,
 		httpapi.WithLogger(logger),
 		httpapi.WithObserver(emf.New(os.Stdout, cfg.ServiceID).Observe),

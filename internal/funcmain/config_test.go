@@ -2,8 +2,14 @@ package funcmain_test
 
 import (
 	"bytes"
+	"io"
+	"log/slog"
+	"net/http"
+	"slices"
 	"strings"
 	"testing"
+
+	"github.com/whatsapp-contact-processor/health/internal/secheaders"
 )
 
 func TestRunRejectsMalformedHealthChecks(t *testing.T) {
@@ -25,5 +31,31 @@ func TestRunRejectsMalformedHealthChecks(t *testing.T) {
 				t.Errorf("run = %v, want an error containing %q", err, tc.want)
 			}
 		})
+	}
+}
+
+// Another function in the same environment never reads HEALTH_*: a value
+// that stops health leaves it serving, and funcmain adds the security
+// headers to answers whose handler sets none.
+func TestMalformedHealthConfigLeavesOtherFunctionsAlone(t *testing.T) {
+	plain := func(getenv func(string) string, _ *slog.Logger) (http.Handler, error) {
+		return http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) { _, _ = io.WriteString(w, "plain") }), nil
+	}
+	env := map[string]string{"HEALTH_CHECKS": "db=ftp://db", "HEALTH_CHECK_BUDGET": "soon"}
+	// Mounted on health's routes: the template has no other function.
+	base, _ := startFunction(t, "plain", plain, []string{"-function", "HealthFunction"}, env)
+	resp, err := http.Get(base + "/health")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	body, _ := io.ReadAll(resp.Body)
+	if resp.StatusCode != 200 || string(body) != "plain" {
+		t.Errorf("got %d %q, want 200 \"plain\"", resp.StatusCode, body)
+	}
+	for k, want := range secheaders.Header() {
+		if got := resp.Header.Values(k); !slices.Equal(got, want) {
+			t.Errorf("%s = %q, want %q", k, got, want)
+		}
 	}
 }

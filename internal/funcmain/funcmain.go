@@ -14,16 +14,22 @@ import (
 
 	"github.com/aws/aws-lambda-go/lambda"
 
-	"github.com/whatsapp-contact-processor/health/internal/config"
 	"github.com/whatsapp-contact-processor/health/internal/lambdahttp"
 	"github.com/whatsapp-contact-processor/health/internal/lambdalog"
 	"github.com/whatsapp-contact-processor/health/internal/memlimit"
 	"github.com/whatsapp-contact-processor/health/internal/secheaders"
 )
 
-// NewHandler builds a function's http.Handler from its configuration. It is
-// called once per process, before the first request.
-type NewHandler func(cfg config.Config, logger *slog.Logger) (http.Handler, error)
+// NewHandler builds a function's http.Handler. It reads the function's own
+// configuration through getenv (the environment the template gives it) and
+// logs through logger; an error stops the function before its first request
+// (Lambda reports it as an init error, local mode answers 502 for its routes).
+// It is called once per process.
+type NewHandler func(getenv func(string) string, logger *slog.Logger) (http.Handler, error)
+
+// basePathEnv is the one variable funcmain reads for every function: the
+// custom-domain base path mapping (e.g. "/api") the adapter strips.
+const basePathEnv = "BASE_PATH"
 
 // runtimeAPIEnv is set by Lambda (and by the runtime interface emulator) to
 // the Runtime API's address. Without it lambda.Start exits the process via
@@ -59,17 +65,16 @@ func Run(ctx context.Context, name string, args []string, getenv func(string) st
 	slog.SetDefault(logger) // the proxy adapter logs through package log
 
 	build := func(getenv func(string) string) (lambda.Handler, error) {
-		cfg, err := config.Load(getenv)
+		h, err := newHandler(getenv, logger)
 		if err != nil {
 			return nil, err
 		}
-		h, err := newHandler(cfg, logger)
-		if err != nil {
-			return nil, err
-		}
-		return lambdahttp.New(h,
+		// Every answer carries the security headers, whether the handler
+		// sets them or not (it may override one); the adapter's own answers
+		// get them through WithHeaders.
+		return lambdahttp.New(secheaders.Wrap(h),
 			lambdahttp.WithLogger(logger),
-			lambdahttp.WithBasePath(cfg.BasePath),
+			lambdahttp.WithBasePath(strings.TrimSpace(getenv(basePathEnv))),
 			lambdahttp.WithHeaders(secheaders.Header()),
 		), nil
 	}

@@ -19,7 +19,11 @@ import (
 )
 
 // health is the health function's handler, as functions/health builds it.
-func health(cfg config.Config, logger *slog.Logger) (http.Handler, error) {
+func health(getenv func(string) string, logger *slog.Logger) (http.Handler, error) {
+	cfg, err := config.Load(getenv)
+	if err != nil {
+		return nil, err
+	}
 	return httpapi.NewServer(cfg, httpapi.WithLogger(logger)), nil
 }
 
@@ -34,12 +38,19 @@ const seedBody = httpapi.HealthyBody
 // and returns its base URL; the server stops when the test ends.
 func startLocal(t *testing.T, env map[string]string) (string, func() error) {
 	t.Helper()
+	return startFunction(t, "health", health, nil, env)
+}
+
+// startFunction is startLocal for any handler, run as the function called
+// name with extra flags.
+func startFunction(t *testing.T, name string, newHandler funcmain.NewHandler, args []string, env map[string]string) (string, func() error) {
+	t.Helper()
 	ctx, cancel := context.WithCancel(t.Context())
 	addrc := make(chan net.Addr, 1)
 	errc := make(chan error, 1)
 	var logs syncbuf.Buffer
 	go func() {
-		errc <- run(ctx, []string{"-addr", "127.0.0.1:0"}, func(k string) string { return env[k] }, &logs, func(a net.Addr) { addrc <- a })
+		errc <- funcmain.Run(ctx, name, append([]string{"-addr", "127.0.0.1:0"}, args...), func(k string) string { return env[k] }, &logs, newHandler, func(a net.Addr) { addrc <- a })
 	}()
 	select {
 	case a := <-addrc:

@@ -18,6 +18,7 @@ import (
 	"github.com/aws/aws-lambda-go/lambda"
 	"github.com/aws/aws-lambda-go/lambdacontext"
 	"github.com/whatsapp-contact-processor/health/internal/localapi"
+	"github.com/whatsapp-contact-processor/health/internal/secheaders"
 	"github.com/whatsapp-contact-processor/health/internal/testutil/syncbuf"
 )
 
@@ -306,6 +307,14 @@ func TestRequests(t *testing.T) {
 			for k, v := range tc.wantHeader {
 				if got := resp.Header.Values(k); !reflect.DeepEqual(got, v) {
 					t.Errorf("header %s = %q, want %q", k, got, v)
+				}
+			}
+			if own := resp.StatusCode == 403 || resp.StatusCode == 413 || resp.StatusCode == 502; own {
+				// Local mode's own answers carry the security headers too.
+				for k, v := range secheaders.Header() {
+					if got := resp.Header.Values(k); !reflect.DeepEqual(got, v) {
+						t.Errorf("local mode's %d: %s = %q, want %q", resp.StatusCode, k, got, v)
+					}
 				}
 			}
 			if tc.event == nil {

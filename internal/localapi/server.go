@@ -14,6 +14,8 @@ import (
 
 	"github.com/aws/aws-lambda-go/lambda"
 	"github.com/aws/aws-lambda-go/lambdacontext"
+
+	"github.com/whatsapp-contact-processor/health/internal/secheaders"
 )
 
 const (
@@ -139,8 +141,15 @@ func (s *server) invoke(ctx context.Context, id string, payload []byte) ([]byte,
 	}
 }
 
+// writeGatewayError writes one of local mode's own answers, with the
+// security headers every answer carries (API Gateway's own 403/413/502 do
+// not have them; the project's answers all do).
 func writeGatewayError(w http.ResponseWriter, status int, body []byte) int {
-	w.Header().Set("Content-Type", "application/json")
+	h := w.Header()
+	for k, v := range secheaders.Header() {
+		h[k] = v
+	}
+	h.Set("Content-Type", "application/json")
 	w.Header().Set("Content-Length", strconv.Itoa(len(body)))
 	w.WriteHeader(status)
 	_, _ = w.Write(body)
