@@ -10,7 +10,6 @@ import (
 	"net/http"
 	"os"
 	"strings"
-	"unicode"
 
 	"github.com/aws/aws-lambda-go/lambda"
 
@@ -93,15 +92,4 @@ func Run(ctx context.Context, name string, args []string, getenv func(string) st
 	// flush, and the default exit is what Lambda wants at shutdown.
 	lambda.StartWithOptions(fn, lambda.WithContext(ctx))
 	return nil
-}
-
-// logicalID is the template's name for the function in functions/<name>:
-// "health" -> "HealthFunction", as the Makefile's build-%Function rule has it.
-func logicalID(name string) string {
-	if name == "" {
-		return ""
-	}
-	r := []rune(name)
-	r[0] = unicode.ToUpper(r[0])
-	return strings.ReplaceAll(string(r), "-", "") + "Function"
 }

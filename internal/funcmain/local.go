@@ -16,6 +16,7 @@ import (
 	"github.com/aws/aws-lambda-go/lambda"
 
 	"github.com/whatsapp-contact-processor/health/internal/localapi"
+	"github.com/whatsapp-contact-processor/health/internal/samlocal"
 )
 
 // localOptions are local mode's flags, named as `sam local start-api` names
@@ -28,7 +29,7 @@ func localFlags(fs *flag.FlagSet, name string) localOptions {
 	return localOptions{
 		addr:      fs.String("addr", localapi.DefaultAddr, "local mode: `host:port` to serve HTTP on"),
 		template:  fs.String("template", "", "local mode: SAM `template` to read routes, environment, stage and timeout from (default: template.yaml here or in the nearest parent directory)"),
-		function:  fs.String("function", logicalID(name), "local mode: the template's `logical id` of this function"),
+		function:  fs.String("function", samlocal.LogicalID(name), "local mode: the template's `logical id` of this function"),
 		envVars:   fs.String("env-vars", "", "local mode: SAM --env-vars JSON `file` ({\"HealthFunction\": {...}, \"Parameters\": {...}})"),
 		overrides: fs.String("parameter-overrides", "", "local mode: SAM --parameter-overrides `text` (\"Key=Value Key2=Value2\")"),
 	}

@@ -7,7 +7,7 @@ import (
 	"github.com/whatsapp-contact-processor/health/internal/samlocal"
 )
 
-// router matches requests to a function's Api routes as SAM CLI's Flask
+// router matches requests to the functions' Api routes as SAM CLI's Flask
 // app does: the decoded path against the template's path patterns ({name}
 // is one non-empty segment, {name+} the non-empty rest), a single trailing
 // slash ignored, literal segments before parameters before a greedy
@@ -18,6 +18,7 @@ type router struct {
 
 type compiled struct {
 	samlocal.Route
+	fn   *function
 	segs []segment
 }
 
@@ -35,21 +36,12 @@ type segment struct {
 	text string // the literal, or the parameter's name
 }
 
-func newRouter(routes []samlocal.Route) *router {
+func newRouter(fns []*function) *router {
 	r := &router{}
-	for _, rt := range routes {
-		c := compiled{Route: rt}
-		for _, s := range splitPath(rt.Path) {
-			switch {
-			case strings.HasPrefix(s, "{") && strings.HasSuffix(s, "+}"):
-				c.segs = append(c.segs, segment{greedy, s[1 : len(s)-2]})
-			case strings.HasPrefix(s, "{") && strings.HasSuffix(s, "}"):
-				c.segs = append(c.segs, segment{param, s[1 : len(s)-1]})
-			default:
-				c.segs = append(c.segs, segment{literal, s})
-			}
+	for _, fn := range fns {
+		for _, rt := range fn.Routes {
+			r.add(compiled{Route: rt, fn: fn})
 		}
-		r.routes = append(r.routes, c)
 	}
 	slices.SortStableFunc(r.routes, func(a, b compiled) int {
 		for i := 0; i < len(a.segs) && i < len(b.segs); i++ {
@@ -60,6 +52,20 @@ func newRouter(routes []samlocal.Route) *router {
 		return len(b.segs) - len(a.segs)
 	})
 	return r
+}
+
+func (r *router) add(c compiled) {
+	for _, s := range splitPath(c.Path) {
+		switch {
+		case strings.HasPrefix(s, "{") && strings.HasSuffix(s, "+}"):
+			c.segs = append(c.segs, segment{greedy, s[1 : len(s)-2]})
+		case strings.HasPrefix(s, "{") && strings.HasSuffix(s, "}"):
+			c.segs = append(c.segs, segment{param, s[1 : len(s)-1]})
+		default:
+			c.segs = append(c.segs, segment{literal, s})
+		}
+	}
+	r.routes = append(r.routes, c)
 }
 
 // splitPath splits "/a/b" into [a b]; "/" is no segments. One trailing
@@ -73,9 +79,9 @@ func splitPath(p string) []string {
 	return strings.Split(p, "/")
 }
 
-// match returns the route for method and the decoded path, with its path
+// match returns the route (and its function) for method and the decoded path, with its path
 // parameters (nil when it has none).
-func (r *router) match(method, path string) (*samlocal.Route, map[string]string, bool) {
+func (r *router) match(method, path string) (*compiled, map[string]string, bool) {
 	if !strings.HasPrefix(path, "/") || strings.HasSuffix(path, "//") {
 		return nil, nil, false
 	}
@@ -86,7 +92,7 @@ func (r *router) match(method, path string) (*samlocal.Route, map[string]string,
 			continue
 		}
 		if params, ok := c.bind(segs); ok {
-			return &c.Route, params, true
+			return c, params, true
 		}
 	}
 	return nil, nil, false

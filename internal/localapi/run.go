@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"net"
 	"strings"
+	"sync"
 
 	"github.com/aws/aws-lambda-go/lambda"
 	"github.com/whatsapp-contact-processor/health/internal/samlocal"
@@ -22,8 +23,9 @@ const (
 type Options struct {
 	Addr     string // host:port, default "127.0.0.1:3000"
 	Template string // path to template.yaml, default "template.yaml"
-	// Function is the logical id of the function served, e.g.
-	// "HealthFunction"; "" is the template's only AWS::Serverless::Function.
+	// Function narrows local mode to the function with this logical id,
+	// e.g. "HealthFunction"; "" serves every AWS::Serverless::Function of
+	// the template with Api events, as `sam local start-api` does.
 	Function string
 	// EnvVarsFile is a SAM --env-vars JSON file:
 	// {"HealthFunction": {...}, "Parameters": {...}}; "Parameters" there
@@ -41,14 +43,15 @@ type Options struct {
 	Ready     func(net.Addr) // told the listener's address (tests use port 0)
 }
 
-// NewFunc builds the function's Lambda handler from its environment as SAM
-// would give it (template Environment.Variables with parameters resolved,
-// then overrides).
+// NewFunc builds a function's Lambda handler in this process from its
+// environment as SAM would give it (template Environment.Variables with
+// parameters resolved, then overrides).
 type NewFunc func(getenv func(string) string) (lambda.Handler, error)
 
-// Run reads the template, mounts the function's Api routes, and serves until
-// ctx is done, then drains in-flight requests. A template/function/env error
-// is returned before listening.
+// Run reads the template, mounts the Api routes of opts.Function (every
+// function when it is ""), builds each function's handler in process with
+// newFn, and serves until ctx is done, then drains in-flight requests. A
+// template, function, env or newFn error is returned before listening.
 //
 // Requests to a method and path the template does not route get API
 // Gateway's 403 {"message":"Missing Authentication Token"} without an
@@ -57,6 +60,31 @@ type NewFunc func(getenv func(string) string) (lambda.Handler, error)
 // checked as API Gateway checks a proxy response: a function error, a
 // timeout or a malformed answer is a 502 {"message":"Internal server error"}.
 func Run(ctx context.Context, opts Options, newFn NewFunc) error {
+	return run(ctx, opts, func(_ *samlocal.Function, env map[string]string) (lambda.Handler, error) {
+		return newFn(func(k string) string { return env[k] })
+	})
+}
+
+// RunProcesses is Run with each function run as its own process, as `sam
+// local start-api` runs each in its own container: bootstraps maps a logical
+// id to the function's executable, built for this machine. A function that
+// cannot start (no executable, or it exits during init) answers 502 on its
+// routes, and the log says why, while the others serve.
+func RunProcesses(ctx context.Context, opts Options, bootstraps map[string]string, output io.Writer) error {
+	var started []*process
+	defer func() {
+		for _, p := range started {
+			p.stop()
+		}
+	}()
+	return run(ctx, opts, func(fn *samlocal.Function, env map[string]string) (lambda.Handler, error) {
+		p := &process{name: fn.LogicalID, path: bootstraps[fn.LogicalID], env: env, output: output}
+		started = append(started, p)
+		return p, nil
+	})
+}
+
+func run(ctx context.Context, opts Options, newFn func(*samlocal.Function, map[string]string) (lambda.Handler, error)) error {
 	if opts.Logger == nil {
 		opts.Logger = slog.New(slog.DiscardHandler)
 	}
@@ -66,77 +94,105 @@ func Run(ctx context.Context, opts Options, newFn NewFunc) error {
 	if opts.Addr == "" {
 		opts.Addr = DefaultAddr
 	}
-	fn, env, err := Load(opts)
+	loaded, err := Load(opts)
 	if err != nil {
 		return err
 	}
-	if len(fn.Routes) == 0 {
-		return fmt.Errorf("%s has no Api events: nothing to mount", fn.LogicalID)
-	}
-	h, err := newFn(func(k string) string { return env[k] })
-	if err != nil {
-		return err
+	var fns []*function
+	for _, l := range loaded {
+		h, err := newFn(l.Function, l.Environ)
+		if err != nil {
+			return fmt.Errorf("%s: %w", l.LogicalID, err)
+		}
+		fns = append(fns, &function{Function: l.Function, h: h, arn: functionARN(l.LogicalID)})
 	}
 
 	ln, err := net.Listen("tcp", opts.Addr)
 	if err != nil {
-		return err
+		return fmt.Errorf("%w (set ADDR, or -addr, to another host:port)", err)
 	}
-	for _, r := range fn.Routes {
-		fmt.Fprintf(opts.Stdout, "Mounting %s at http://%s%s [%s]\n", fn.LogicalID, ln.Addr(), r.Path, strings.Join(r.Methods, ", "))
-		if r.Authorizer == "AWS_IAM" {
-			fmt.Fprintf(opts.Stdout, "  %s: AWS_IAM authorization is not checked locally (SAM CLI does not check it either)\n", r.Path)
+	for _, fn := range fns {
+		for _, r := range fn.Routes {
+			fmt.Fprintf(opts.Stdout, "Mounting %s at http://%s%s [%s]\n", fn.LogicalID, ln.Addr(), r.Path, strings.Join(r.Methods, ", "))
+			if r.Authorizer == "AWS_IAM" {
+				fmt.Fprintf(opts.Stdout, "  %s: AWS_IAM authorization is not checked locally (SAM CLI does not check it either)\n", r.Path)
+			}
+		}
+		for _, n := range fn.Notes {
+			fmt.Fprintf(opts.Stdout, "Note: %s\n", n)
+		}
+		opts.Logger.Info("local mode: serving the template's routes as API Gateway would",
+			slog.String("function", fn.LogicalID), slog.String("addr", "http://"+ln.Addr().String()),
+			slog.Int64("timeout_ms", fn.Timeout.Milliseconds()))
+	}
+	// Processes start now, together, so the first request finds them warm
+	// (samconfig.toml's warm_containers = "EAGER"); one that cannot start
+	// is reported here and answers 502.
+	var wg sync.WaitGroup
+	for _, fn := range fns {
+		if p, ok := fn.h.(*process); ok {
+			wg.Go(func() {
+				if err := p.start(ctx); err != nil {
+					opts.Logger.Error("local mode: function failed to start; its routes answer 502", slog.String("function", fn.LogicalID), slog.String("error", err.Error()))
+				}
+			})
 		}
 	}
-	for _, n := range fn.Notes {
-		fmt.Fprintf(opts.Stdout, "Note: %s\n", n)
-	}
-	opts.Logger.Info("local mode: serving the template's routes as API Gateway would",
-		slog.String("function", fn.LogicalID), slog.String("addr", "http://"+ln.Addr().String()),
-		slog.Duration("timeout", fn.Timeout))
+	wg.Wait()
 	if opts.Ready != nil {
 		opts.Ready(ln.Addr())
 	}
-	s := &server{
-		fn:      h,
-		router:  newRouter(fn.Routes),
-		timeout: fn.Timeout,
-		arn:     functionARN(fn.LogicalID),
-		logger:  opts.Logger,
-	}
-	return serve(ctx, ln, s, opts.Logger)
+	return serve(ctx, ln, &server{router: newRouter(fns), logger: opts.Logger}, opts.Logger)
 }
 
-// Load reads what Run needs from opts' template and files: the function,
-// and the environment it gets (AWS_* variables SAM CLI sets, and the
-// template's variables with overrides applied).
-func Load(opts Options) (*samlocal.Function, map[string]string, error) {
+// Loaded is one function local mode serves and the environment it gets.
+type Loaded struct {
+	*samlocal.Function
+	Environ map[string]string
+}
+
+// Load reads what Run needs from opts' template and files: the functions
+// (opts.Function, or every one with Api events), each with the environment
+// it gets (AWS_* variables SAM CLI sets, and the template's variables with
+// overrides applied).
+func Load(opts Options) ([]Loaded, error) {
 	if opts.Template == "" {
 		opts.Template = DefaultTemplate
 	}
 	overrides, err := samlocal.ParseParameterOverrides(opts.ParameterOverrides)
 	if err != nil {
-		return nil, nil, err
+		return nil, err
 	}
 	var envVars samlocal.EnvVars
 	if opts.EnvVarsFile != "" {
 		if envVars, err = samlocal.LoadEnvVars(opts.EnvVarsFile); err != nil {
-			return nil, nil, err
+			return nil, err
 		}
 	}
 	tmpl, err := samlocal.Load(opts.Template, overrides)
 	if err != nil {
-		return nil, nil, err
+		return nil, err
 	}
-	id := opts.Function
-	if id == "" {
-		if id, err = tmpl.OnlyFunction(); err != nil {
-			return nil, nil, err
+	ids := tmpl.Functions()
+	if opts.Function != "" {
+		ids = []string{opts.Function}
+	}
+	var out []Loaded
+	for _, id := range ids {
+		fn, err := tmpl.Function(id)
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", opts.Template, err)
 		}
+		if len(fn.Routes) == 0 && opts.Function == "" {
+			continue // a function no API invokes (a queue consumer, say)
+		}
+		if len(fn.Routes) == 0 {
+			return nil, fmt.Errorf("%s has no Api events: nothing to mount", fn.LogicalID)
+		}
+		out = append(out, Loaded{fn, fn.Env(opts.LookupEnv, envVars)})
 	}
-	fn, err := tmpl.Function(id)
-	if err != nil {
-		return nil, nil, fmt.Errorf("%s: %w", opts.Template, err)
+	if len(out) == 0 {
+		return nil, fmt.Errorf("%s: no function has Api events: nothing to mount", opts.Template)
 	}
-	return fn, fn.Env(opts.LookupEnv, envVars), nil
+	return out, nil
 }

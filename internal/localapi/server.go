@@ -15,6 +15,7 @@ import (
 	"github.com/aws/aws-lambda-go/lambda"
 	"github.com/aws/aws-lambda-go/lambdacontext"
 
+	"github.com/whatsapp-contact-processor/health/internal/samlocal"
 	"github.com/whatsapp-contact-processor/health/internal/secheaders"
 )
 
@@ -35,14 +36,18 @@ var (
 	badRequestBody   = []byte(`{"message":"Bad Request"}`)
 )
 
-// server answers HTTP requests as API Gateway's REST API in front of one
-// function would.
+// server answers HTTP requests as API Gateway's REST API in front of the
+// functions would.
 type server struct {
-	fn      lambda.Handler
-	router  *router
-	timeout time.Duration
-	arn     string
-	logger  *slog.Logger
+	router *router
+	logger *slog.Logger
+}
+
+// function is one mounted function: its routes, timeout and handler.
+type function struct {
+	*samlocal.Function
+	h   lambda.Handler
+	arn string
 }
 
 func (s *server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
@@ -62,6 +67,7 @@ func (s *server) serve(w http.ResponseWriter, r *http.Request) (status int, requ
 	if !ok {
 		return writeGatewayError(w, http.StatusForbidden, missingTokenBody), ""
 	}
+	fn := route.fn
 	t := Target{Resource: route.Path, PathParameters: params, Port: localPort(r),
 		Stage: route.API.Stage, StageVariables: route.API.StageVariables, BinaryMediaTypes: route.API.BinaryMediaTypes}
 
@@ -83,11 +89,11 @@ func (s *server) serve(w http.ResponseWriter, r *http.Request) (status int, requ
 		return writeGatewayError(w, http.StatusBadGateway, badGatewayBody), id
 	}
 
-	out, err := s.invoke(r.Context(), id, payload)
+	out, err := fn.invoke(r.Context(), id, payload)
 	if err != nil {
 		// API Gateway answers a function error or timeout with a 502.
 		// (SAM CLI answers a function error with a 500.)
-		s.logger.WarnContext(r.Context(), "invocation failed", slog.String("request_id", id), slog.String("error", err.Error()))
+		s.logger.WarnContext(r.Context(), "invocation failed", slog.String("function", fn.LogicalID), slog.String("request_id", id), slog.String("error", err.Error()))
 		return writeGatewayError(w, http.StatusBadGateway, badGatewayBody), id
 	}
 	resp, err := parseProxyResponse(out, r.Header.Get("Accept"), t.BinaryMediaTypes)
@@ -111,10 +117,10 @@ func (s *server) serve(w http.ResponseWriter, r *http.Request) (status int, requ
 // runs on its own goroutine so the answer leaves at the deadline even if
 // the handler ignores its context (Lambda would stop it there); a panic is
 // a function error, as Lambda reports it, and local mode keeps serving.
-func (s *server) invoke(ctx context.Context, id string, payload []byte) ([]byte, error) {
-	ctx, cancel := context.WithTimeout(ctx, s.timeout)
+func (fn *function) invoke(ctx context.Context, id string, payload []byte) ([]byte, error) {
+	ctx, cancel := context.WithTimeout(ctx, fn.Timeout)
 	defer cancel()
-	ctx = lambdacontext.NewContext(ctx, &lambdacontext.LambdaContext{AwsRequestID: id, InvokedFunctionArn: s.arn})
+	ctx = lambdacontext.NewContext(ctx, &lambdacontext.LambdaContext{AwsRequestID: id, InvokedFunctionArn: fn.arn})
 
 	type result struct {
 		out []byte
@@ -127,17 +133,17 @@ func (s *server) invoke(ctx context.Context, id string, payload []byte) ([]byte,
 				done <- result{err: fmt.Errorf("function panicked: %v", p)}
 			}
 		}()
-		out, err := s.fn.Invoke(ctx, payload)
+		out, err := fn.h.Invoke(ctx, payload)
 		done <- result{out, err}
 	}()
 	select {
 	case res := <-done:
 		if res.err == nil && ctx.Err() != nil {
-			return nil, fmt.Errorf("task timed out after %s", s.timeout)
+			return nil, fmt.Errorf("task timed out after %s", fn.Timeout)
 		}
 		return res.out, res.err
 	case <-ctx.Done():
-		return nil, fmt.Errorf("task timed out after %s", s.timeout)
+		return nil, fmt.Errorf("task timed out after %s", fn.Timeout)
 	}
 }
 

@@ -106,18 +106,9 @@ type API struct {
 	StageVariables   map[string]string // the Variables property
 }
 
-// OnlyFunction returns the logical id of the template's one
-// AWS::Serverless::Function, or an error naming them all if there are
-// several (or none).
-func (t *Template) OnlyFunction() (string, error) {
-	names := t.functions()
-	if len(names) != 1 {
-		return "", fmt.Errorf("the template has %d functions (%s): name the one to serve", len(names), strings.Join(names, ", "))
-	}
-	return names[0], nil
-}
-
-func (t *Template) functions() []string {
+// Functions returns the logical ids of the template's
+// AWS::Serverless::Functions, sorted.
+func (t *Template) Functions() []string {
 	var names []string
 	for id, r := range t.r.resources {
 		if asMap(r)["Type"] == "AWS::Serverless::Function" {
@@ -128,13 +119,23 @@ func (t *Template) functions() []string {
 	return names
 }
 
+// LogicalID is the template's name for the function in functions/<dir>:
+// "health" -> "HealthFunction", "contact-sync" -> "ContactsyncFunction",
+// as the Makefile's build-%Function rule has it.
+func LogicalID(dir string) string {
+	if dir == "" {
+		return ""
+	}
+	return strings.ToUpper(dir[:1]) + strings.ReplaceAll(dir[1:], "-", "") + "Function"
+}
+
 // Function returns the function with the given logical id, Globals.Function
 // merged in and its properties resolved.
 func (t *Template) Function(logicalID string) (*Function, error) {
 	resources := t.r.resources
 	res, ok := resources[logicalID].(map[string]any)
 	if !ok || res["Type"] != "AWS::Serverless::Function" {
-		return nil, fmt.Errorf("no AWS::Serverless::Function %q in the template (functions: %s)", logicalID, strings.Join(t.functions(), ", "))
+		return nil, fmt.Errorf("no AWS::Serverless::Function %q in the template (functions: %s)", logicalID, strings.Join(t.Functions(), ", "))
 	}
 	props, _ := mergeGlobals(asMap(t.doc["Globals"])["Function"], asMap(res["Properties"])).(map[string]any)
 

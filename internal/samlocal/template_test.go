@@ -213,20 +213,18 @@ func fnYAML(props string) string {
 	return "Resources:\n  Fn:\n    Type: AWS::Serverless::Function\n    Properties: {" + strings.TrimSpace(props) + "}\n"
 }
 
-func TestOnlyFunction(t *testing.T) {
-	tmpl, err := samlocal.Load("testdata/explicit.yaml", nil)
+func TestFunctions(t *testing.T) {
+	tmpl, err := samlocal.Load("testdata/implicit.yaml", nil)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if id, err := tmpl.OnlyFunction(); err != nil || id != "Fn" {
-		t.Errorf("OnlyFunction = %q, %v; want Fn", id, err)
+	if got := tmpl.Functions(); !slices.Equal(got, []string{"Fn", "Other"}) {
+		t.Errorf("Functions = %q, want [Fn Other]", got)
 	}
-	tmpl, err = samlocal.Load("testdata/implicit.yaml", nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := tmpl.OnlyFunction(); err == nil || !strings.Contains(err.Error(), "Fn, Other") {
-		t.Errorf("OnlyFunction with two functions: %v, want an error naming both", err)
+	for dir, want := range map[string]string{"health": "HealthFunction", "contact-sync": "ContactsyncFunction", "": ""} {
+		if got := samlocal.LogicalID(dir); got != want {
+			t.Errorf("LogicalID(%q) = %q, want %q", dir, got, want)
+		}
 	}
 }
 

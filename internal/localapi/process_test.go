@@ -1,0 +1,88 @@
+package localapi_test
+
+import (
+	"context"
+	"log/slog"
+	"net"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/whatsapp-contact-processor/health/internal/localapi"
+	"github.com/whatsapp-contact-processor/health/internal/testutil/syncbuf"
+)
+
+// buildHealth builds the health function's bootstrap as `make run` does
+// (for this machine, as Lambda builds it), sharing the build cache.
+func buildHealth(t *testing.T) string {
+	t.Helper()
+	path := filepath.Join(t.TempDir(), "health")
+	cmd := exec.Command("go", "build", "-tags", "lambda.norpc", "-o", path, "../../functions/health")
+	cmd.Env = append(os.Environ(), "CGO_ENABLED=0")
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("go build: %v\n%s", err, out)
+	}
+	return path
+}
+
+// Each function runs as its own process with only its own environment; one
+// that cannot start answers 502 on its routes, the log says why, and the
+// others keep serving.
+func TestRunProcesses(t *testing.T) {
+	if testing.Short() {
+		t.Skip("-short: builds and runs the health bootstrap")
+	}
+	health := buildHealth(t)
+	ctx, cancel := context.WithCancel(t.Context())
+	var logs, stdout syncbuf.Buffer
+	addrc := make(chan net.Addr, 1)
+	errc := make(chan error, 1)
+	opts := localapi.Options{
+		Addr: "127.0.0.1:0", Template: "testdata/processes.yaml", Stdout: &stdout,
+		Logger: slog.New(slog.NewTextHandler(&logs, nil)), Ready: func(a net.Addr) { addrc <- a },
+		// Bad declares HEALTH_CHECKS and takes the shell's; Good does not.
+		LookupEnv: func(k string) (string, bool) { v := map[string]string{"HEALTH_CHECKS": "shell=ftp://db.internal"}[k]; return v, v != "" },
+	}
+	go func() {
+		errc <- localapi.RunProcesses(ctx, opts, map[string]string{"Good": health, "Bad": health}, &logs)
+	}()
+	var base string
+	select {
+	case a := <-addrc:
+		base = "http://" + a.String()
+	case err := <-errc:
+		t.Fatalf("RunProcesses: %v", err)
+	}
+	defer func() {
+		cancel()
+		if err := <-errc; err != nil {
+			t.Errorf("RunProcesses = %v after cancel", err)
+		}
+	}()
+	tests := []struct {
+		path   string
+		status int
+		body   string
+	}{
+		{"/health", 200, seedBody},
+		{"/health/ready", 502, internal},
+		{"/health/live", 502, internal},
+		{"/health", 200, seedBody}, // still serving
+	}
+	for _, tc := range tests {
+		resp, body := do(t, "GET", base+tc.path, nil, nil)
+		if resp.StatusCode != tc.status || string(body) != tc.body {
+			t.Errorf("GET %s: %d %q, want %d %q", tc.path, resp.StatusCode, body, tc.status, tc.body)
+		}
+		if resp.Header.Get("X-Content-Type-Options") != "nosniff" {
+			t.Errorf("GET %s: no security headers: %v", tc.path, resp.Header)
+		}
+	}
+	for _, want := range []string{`HEALTH_CHECKS entry 1 (\"shell\"): unsupported scheme \"ftp\"`, "function=Missing", "no executable for Missing"} {
+		if !strings.Contains(logs.String(), want) {
+			t.Errorf("log lacks %s:\n%s", want, logs.String())
+		}
+	}
+}
