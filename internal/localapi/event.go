@@ -179,73 +179,27 @@ func isBinary(types []string, contentType string) bool {
 	return mt != "" && slices.Contains(types, mt)
 }
 
-// parseQuery splits a raw query as Python's urllib.parse.parse_qsl does
-// with keep_blank_values (what Flask's request.args uses): pairs separated
-// by & only, empty pairs skipped, + as space, valid %XX escapes decoded and
-// anything else kept as sent.
+// parseQuery splits a raw query as Flask's request.args does: pairs
+// separated by & only (a ; is data), empty pairs skipped, + as space, and
+// a pair whose escapes are malformed or not UTF-8 kept as sent. (Werkzeug
+// decodes the valid escapes of such a pair and re-escapes the rest.)
 func parseQuery(raw string) [][2]string {
-	if raw == "" {
-		return nil
-	}
 	var out [][2]string
 	for _, kv := range strings.Split(raw, "&") {
 		if kv == "" {
 			continue
 		}
 		k, v, _ := strings.Cut(kv, "=")
-		out = append(out, [2]string{unescapeLenient(k), unescapeLenient(v)})
+		out = append(out, [2]string{unescapeOrKeep(k), unescapeOrKeep(v)})
 	}
 	return out
 }
 
-// unescapeLenient decodes + and valid %XX escapes, leaves malformed ones as
-// they are, and re-escapes decoded bytes that are not UTF-8 (%FF), as
-// Werkzeug's url_quote error handler does.
-func unescapeLenient(s string) string {
-	if !strings.ContainsAny(s, "%+") {
-		return s
+func unescapeOrKeep(s string) string {
+	if u, err := url.QueryUnescape(s); err == nil && utf8.ValidString(u) {
+		return u
 	}
-	b := make([]byte, 0, len(s))
-	for i := 0; i < len(s); i++ {
-		switch c := s[i]; {
-		case c == '+':
-			b = append(b, ' ')
-		case c == '%' && i+2 < len(s) && isHex(s[i+1]) && isHex(s[i+2]):
-			b = append(b, unhex(s[i+1])<<4|unhex(s[i+2]))
-			i += 2
-		default:
-			b = append(b, c)
-		}
-	}
-	if utf8.Valid(b) {
-		return string(b)
-	}
-	var out strings.Builder
-	for len(b) > 0 {
-		r, size := utf8.DecodeRune(b)
-		if r == utf8.RuneError && size <= 1 {
-			out.WriteString(url.QueryEscape(string(b[:1])))
-			b = b[1:]
-			continue
-		}
-		out.Write(b[:size])
-		b = b[size:]
-	}
-	return out.String()
-}
-
-func isHex(c byte) bool {
-	return '0' <= c && c <= '9' || 'a' <= c && c <= 'f' || 'A' <= c && c <= 'F'
-}
-
-func unhex(c byte) byte {
-	switch {
-	case '0' <= c && c <= '9':
-		return c - '0'
-	case 'a' <= c && c <= 'f':
-		return c - 'a' + 10
-	}
-	return c - 'A' + 10
+	return s
 }
 
 func sourceIP(remoteAddr string) string {

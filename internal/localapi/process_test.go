@@ -43,7 +43,10 @@ func TestRunProcesses(t *testing.T) {
 		Addr: "127.0.0.1:0", Template: "testdata/processes.yaml", Stdout: &stdout,
 		Logger: slog.New(slog.NewTextHandler(&logs, nil)), Ready: func(a net.Addr) { addrc <- a },
 		// Bad declares HEALTH_CHECKS and takes the shell's; Good does not.
-		LookupEnv: func(k string) (string, bool) { v := map[string]string{"HEALTH_CHECKS": "shell=ftp://db.internal"}[k]; return v, v != "" },
+		LookupEnv: func(k string) (string, bool) {
+			v := map[string]string{"HEALTH_CHECKS": "shell=ftp://db.internal"}[k]
+			return v, v != ""
+		},
 	}
 	go func() {
 		errc <- localapi.RunProcesses(ctx, opts, map[string]string{"Good": health, "Bad": health}, &logs)

@@ -48,34 +48,18 @@ func ParseEnvVars(data []byte) (EnvVars, error) {
 	for fn, v := range raw {
 		vars, ok := v.(map[string]any)
 		if !ok {
-			return nil, fmt.Errorf("env vars: %q must be an object of variables, got %s", fn, jsonKind(v))
+			return nil, fmt.Errorf("env vars: %q must be an object of variables", fn)
 		}
 		m := make(map[string]string, len(vars))
 		for k, val := range vars {
-			switch val := val.(type) {
-			case json.Number:
-				m[k] = val.String()
-			default:
-				m[k] = envString(val)
+			m[k] = envString(val)
+			if n, ok := val.(json.Number); ok {
+				m[k] = n.String()
 			}
 		}
 		out[fn] = m
 	}
 	return out, nil
-}
-
-func jsonKind(v any) string {
-	switch v.(type) {
-	case nil:
-		return "null"
-	case string:
-		return "a string"
-	case []any:
-		return "a list"
-	case bool:
-		return "a boolean"
-	}
-	return "a number"
 }
 
 // Env is the environment the function sees under `sam local`, as SAM CLI's
@@ -99,6 +83,13 @@ func (f *Function) Env(lookup func(string) (string, bool), file EnvVars) map[str
 		"AWS_DEFAULT_REGION":              "us-east-1",
 		"AWS_ACCOUNT_ID":                  "123456789012",
 		"AWS_LAMBDA_INITIALIZATION_TYPE":  "on-demand",
+	}
+	// SAM CLI passes the shell's AWS session, or placeholder keys without one.
+	env["AWS_ACCESS_KEY_ID"], env["AWS_SECRET_ACCESS_KEY"] = "defaultkey", "defaultsecret"
+	for _, k := range []string{"AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN"} {
+		if v, ok := lookupOK(lookup, k); ok {
+			env[k] = v
+		}
 	}
 	if f.LogGroup != "" {
 		env["AWS_LAMBDA_LOG_GROUP_NAME"] = f.LogGroup
@@ -125,10 +116,8 @@ func (f *Function) Env(lookup func(string) (string, bool), file EnvVars) map[str
 		overrides[k] = v
 	}
 	for k, v := range f.Variables {
-		if lookup != nil {
-			if s, ok := lookup(k); ok {
-				v = s
-			}
+		if s, ok := lookupOK(lookup, k); ok {
+			v = s
 		}
 		if s, ok := overrides[k]; ok {
 			v = s
@@ -136,6 +125,13 @@ func (f *Function) Env(lookup func(string) (string, bool), file EnvVars) map[str
 		env[k] = v
 	}
 	return env
+}
+
+func lookupOK(lookup func(string) (string, bool), k string) (string, bool) {
+	if lookup == nil {
+		return "", false
+	}
+	return lookup(k)
 }
 
 // The --parameter-overrides grammar of SAM CLI (samcli/cli/types.py): a key

@@ -71,6 +71,34 @@ func TestEnv(t *testing.T) {
 	}
 }
 
+// As SAM CLI: the shell's AWS session if there is one, placeholder keys
+// otherwise, whether or not the template declares them.
+func TestEnvCredentials(t *testing.T) {
+	fn := load(t, "testdata/explicit.yaml", nil, "Fn")
+	session := map[string]string{"AWS_ACCESS_KEY_ID": "AKIA1", "AWS_SECRET_ACCESS_KEY": "s3cret", "AWS_SESSION_TOKEN": "tok"}
+	tests := []struct {
+		name   string
+		lookup func(string) (string, bool)
+		want   map[string]string
+	}{
+		{"no session", nil, map[string]string{"AWS_ACCESS_KEY_ID": "defaultkey", "AWS_SECRET_ACCESS_KEY": "defaultsecret"}},
+		{"shell session", func(k string) (string, bool) { v, ok := session[k]; return v, ok }, session},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			env := fn.Env(tc.lookup, nil)
+			for k, want := range tc.want {
+				if env[k] != want {
+					t.Errorf("%s = %q, want %q", k, env[k], want)
+				}
+			}
+			if _, ok := env["AWS_SESSION_TOKEN"]; ok != (tc.lookup != nil) {
+				t.Errorf("AWS_SESSION_TOKEN set: %v", ok)
+			}
+		})
+	}
+}
+
 func TestEnvLogging(t *testing.T) {
 	env := load(t, "testdata/implicit.yaml", nil, "Fn").Env(nil, nil)
 	if env["AWS_LAMBDA_LOG_FORMAT"] != "JSON" || env["AWS_LAMBDA_LOG_LEVEL"] != "DEBUG" {
