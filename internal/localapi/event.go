@@ -131,10 +131,15 @@ func EventFromRequest(r *http.Request, body []byte, requestID string, t Target) 
 		ev.Headers[k] = v[len(v)-1]
 		ev.MultiValueHeaders[k] = v
 	}
-	// net/http moves Host out of the header map; the event keeps it.
+	// net/http moves Host and Transfer-Encoding out of the header map;
+	// the event keeps them, as SAM CLI's does.
 	if r.Host != "" {
 		ev.Headers["Host"] = r.Host
 		ev.MultiValueHeaders["Host"] = []string{r.Host}
+	}
+	if len(r.TransferEncoding) > 0 {
+		ev.Headers["Transfer-Encoding"] = strings.Join(r.TransferEncoding, ", ")
+		ev.MultiValueHeaders["Transfer-Encoding"] = []string{ev.Headers["Transfer-Encoding"]}
 	}
 	ev.Headers["X-Forwarded-Proto"] = "http"
 	ev.MultiValueHeaders["X-Forwarded-Proto"] = []string{"http"}

@@ -182,6 +182,12 @@ func TestRequests(t *testing.T) {
 		{name: "empty greedy parameter", method: "GET", target: "/files/", status: 403, wantBody: missingToken},
 		{name: "body over Lambda's 6 MB", method: "POST", target: "/echo/1", body: make([]byte, localapi.MaxBodyBytes+1),
 			status: 413, wantBody: `{"message":"Request Too Long"}`},
+		{name: "X-Amz-Tenant-Id: SAM CLI's 400 (no function has tenant isolation)", method: "GET", target: "/echo",
+			header: map[string]string{"X-Amz-Tenant-Id": "t1"}, status: 400, wantBody: `{"message":"Bad Request"}`},
+		// docs/local.md: SAM CLI (Werkzeug) merges the slashes and serves these, or 308s.
+		{name: "doubled leading slash not routed", method: "GET", target: "//echo", status: 403, wantBody: missingToken},
+		{name: "encoded slash not routed", method: "GET", target: "/%2Fecho", status: 403, wantBody: missingToken},
+		{name: "doubled trailing slash not routed", method: "GET", target: "/echo//", status: 403, wantBody: missingToken},
 		{name: "non-UTF-8 text body: SAM CLI's 502", method: "POST", target: "/echo/1", header: map[string]string{"Content-Type": "text/plain"},
 			body: []byte{0xff, 0xfe}, status: 502, wantBody: internal},
 
@@ -227,6 +233,9 @@ func TestRequests(t *testing.T) {
 				want(t, ev, "headers.X-Multi", "one")
 				want(t, ev, "multiValueHeaders.X-Multi", []any{"one"})
 			}},
+		{name: "header with an underscore kept (SAM CLI drops it)", method: "GET", target: "/echo",
+			header: map[string]string{"X_Under": "u"}, status: 200, invoked: true,
+			event: func(t *testing.T, ev event) { want(t, ev, "headers.X_under", "u") }},
 		{name: "trailing slash routed, path kept", method: "GET", target: "/echo/", status: 200, invoked: true,
 			event: func(t *testing.T, ev event) {
 				want(t, ev, "resource", "/echo")
@@ -533,4 +542,27 @@ func TestRunLogsEachRequest(t *testing.T) {
 		lines[1]["status"] != 200.0 || lines[1]["request_id"] == nil {
 		t.Errorf("request lines: %v", lines)
 	}
+}
+
+// A chunked request's Transfer-Encoding stays in the event, as in SAM CLI's
+// (net/http takes it out of the header map).
+func TestTransferEncodingInEvent(t *testing.T) {
+	l := startRun(t, localapi.Options{Template: "testdata/api.yaml", Function: "Fn"}, fixed(&testFunction{}))
+	req, err := http.NewRequest("POST", l.base+"/echo/1", io.MultiReader(strings.NewReader(`{"a":`), strings.NewReader(`1}`)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	req.TransferEncoding = []string{"chunked"}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	var ev map[string]any
+	if err := json.NewDecoder(resp.Body).Decode(&ev); err != nil {
+		t.Fatal(err)
+	}
+	want(t, ev, "headers.Transfer-Encoding", "chunked")
+	want(t, ev, "multiValueHeaders.Transfer-Encoding", []any{"chunked"})
+	want(t, ev, "body", `{"a":1}`)
 }

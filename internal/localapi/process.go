@@ -208,11 +208,6 @@ func (in *instance) runtimeAPI(name string) http.Handler {
 	}
 	mux.HandleFunc("POST "+base+"invocation/{id}/response", func(w http.ResponseWriter, r *http.Request) { reply(w, r, false) })
 	mux.HandleFunc("POST "+base+"invocation/{id}/error", func(w http.ResponseWriter, r *http.Request) { reply(w, r, true) })
-	mux.HandleFunc("POST "+base+"init/error", func(w http.ResponseWriter, r *http.Request) {
-		body, _ := io.ReadAll(io.LimitReader(r.Body, 4096))
-		fmt.Fprintf(&in.stderr, "init error: %s\n", errorMessage(body))
-		w.WriteHeader(http.StatusAccepted)
-	})
 	return mux
 }
 
@@ -228,29 +223,20 @@ func errorMessage(body []byte) string {
 	return string(bytes.TrimSpace(body))
 }
 
-// tail keeps the end of a process's stderr, to say why it ended.
-type tail struct {
-	mu  sync.Mutex
-	buf []byte
-}
+// tail keeps the end of a process's stderr, to say why it ended. Only
+// exec's copying goroutine writes it, and it is read after Wait.
+type tail []byte
 
 func (t *tail) Write(p []byte) (int, error) {
-	t.mu.Lock()
-	defer t.mu.Unlock()
-	t.buf = append(t.buf, p...)
-	if len(t.buf) > 4096 {
-		t.buf = t.buf[len(t.buf)-4096:]
+	*t = append(*t, p...)
+	if len(*t) > 4096 {
+		*t = (*t)[len(*t)-4096:]
 	}
 	return len(p), nil
 }
 
 // last is the last non-empty line written.
-func (t *tail) last() string {
-	t.mu.Lock()
-	defer t.mu.Unlock()
-	b := bytes.TrimSpace(t.buf)
-	if i := bytes.LastIndexByte(b, '\n'); i >= 0 {
-		b = b[i+1:]
-	}
-	return string(b)
+func (t tail) last() string {
+	b := bytes.TrimSpace(t)
+	return string(b[bytes.LastIndexByte(b, '\n')+1:])
 }

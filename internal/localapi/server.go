@@ -67,6 +67,11 @@ func (s *server) serve(w http.ResponseWriter, r *http.Request) (status int, requ
 	if !ok {
 		return writeGatewayError(w, http.StatusForbidden, missingTokenBody), ""
 	}
+	if _, ok := r.Header["X-Amz-Tenant-Id"]; ok {
+		// A tenant id for a function without tenant isolation (no function
+		// here has a TenancyConfig): SAM CLI refuses it without invoking.
+		return writeGatewayError(w, http.StatusBadRequest, badRequestBody), ""
+	}
 	fn := route.fn
 	t := Target{Resource: route.Path, PathParameters: params, Port: localPort(r),
 		Stage: route.API.Stage, StageVariables: route.API.StageVariables, BinaryMediaTypes: route.API.BinaryMediaTypes}

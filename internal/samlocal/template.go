@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math"
 	"os"
+	"regexp"
 	"slices"
 	"sort"
 	"strconv"
@@ -341,26 +342,13 @@ func eventMethods(method string) ([]string, error) {
 	return nil, fmt.Errorf("method %q: want one of %s or ANY", method, strings.Join(AnyMethods, ", "))
 }
 
-// checkPath accepts API Gateway resource paths: literal segments, {name}
+// resourcePath is an API Gateway resource path: literal segments, {name}
 // segments, and a greedy {name+} as the last segment.
+var resourcePath = regexp.MustCompile(`^/$|^(/[^/{}]+|/\{[^/{}+]+\})*(/\{[^/{}+]+\+\})?/?$`)
+
 func checkPath(path string) error {
-	if path == "/" {
-		return nil
-	}
-	segs := strings.Split(path[1:], "/")
-	for i, s := range segs {
-		if s == "" && !(i == len(segs)-1 && i > 0) {
-			return fmt.Errorf("path %q: empty segment", path)
-		}
-		if strings.HasPrefix(s, "{") || strings.HasSuffix(s, "}") {
-			name, ok := strings.CutPrefix(s, "{")
-			name, ok2 := strings.CutSuffix(name, "}")
-			greedy := strings.HasSuffix(name, "+")
-			name = strings.TrimSuffix(name, "+")
-			if !ok || !ok2 || name == "" || strings.ContainsAny(name, "{}+") || (greedy && i != len(segs)-1) {
-				return fmt.Errorf("path %q: bad path parameter %q", path, s)
-			}
-		}
+	if !resourcePath.MatchString(path) {
+		return fmt.Errorf("path %q: empty segment or bad path parameter", path)
 	}
 	return nil
 }
