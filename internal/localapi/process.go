@@ -138,15 +138,13 @@ func (p *process) startLocked(ctx context.Context) (*instance, error) {
 		in.why = fmt.Errorf("%s exited: %w", p.name, err)
 		close(in.exited)
 	}()
-	timer := time.NewTimer(initTimeout)
-	defer timer.Stop()
 	select {
 	case <-in.ready:
 		p.live = in
 		return in, nil
 	case <-in.exited:
 		return nil, in.why
-	case <-timer.C:
+	case <-time.After(initTimeout):
 		err = fmt.Errorf("%s did not finish its init within %s", p.name, initTimeout)
 	case <-ctx.Done():
 		err = ctx.Err()

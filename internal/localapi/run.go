@@ -94,17 +94,14 @@ func run(ctx context.Context, opts Options, newFn func(*samlocal.Function, map[s
 	if opts.Addr == "" {
 		opts.Addr = DefaultAddr
 	}
-	loaded, err := Load(opts)
+	fns, err := load(opts)
 	if err != nil {
 		return err
 	}
-	var fns []*function
-	for _, l := range loaded {
-		h, err := newFn(l.Function, l.Environ)
-		if err != nil {
-			return fmt.Errorf("%s: %w", l.LogicalID, err)
+	for _, fn := range fns {
+		if fn.h, err = newFn(fn.Function, fn.env); err != nil {
+			return fmt.Errorf("%s: %w", fn.LogicalID, err)
 		}
-		fns = append(fns, &function{Function: l.Function, h: h, arn: functionARN(l.LogicalID)})
 	}
 
 	ln, err := net.Listen("tcp", opts.Addr)
@@ -145,17 +142,11 @@ func run(ctx context.Context, opts Options, newFn func(*samlocal.Function, map[s
 	return serve(ctx, ln, &server{router: newRouter(fns), logger: opts.Logger}, opts.Logger)
 }
 
-// Loaded is one function local mode serves and the environment it gets.
-type Loaded struct {
-	*samlocal.Function
-	Environ map[string]string
-}
-
-// Load reads what Run needs from opts' template and files: the functions
+// load reads the functions Run serves from opts' template and files
 // (opts.Function, or every one with Api events), each with the environment
-// it gets (AWS_* variables SAM CLI sets, and the template's variables with
-// overrides applied).
-func Load(opts Options) ([]Loaded, error) {
+// it gets: AWS_* variables SAM CLI sets, and the template's variables with
+// overrides applied.
+func load(opts Options) ([]*function, error) {
 	if opts.Template == "" {
 		opts.Template = DefaultTemplate
 	}
@@ -177,7 +168,7 @@ func Load(opts Options) ([]Loaded, error) {
 	if opts.Function != "" {
 		ids = []string{opts.Function}
 	}
-	var out []Loaded
+	var out []*function
 	for _, id := range ids {
 		fn, err := tmpl.Function(id)
 		if err != nil {
@@ -189,7 +180,7 @@ func Load(opts Options) ([]Loaded, error) {
 		if len(fn.Routes) == 0 {
 			return nil, fmt.Errorf("%s has no Api events: nothing to mount", fn.LogicalID)
 		}
-		out = append(out, Loaded{fn, fn.Env(opts.LookupEnv, envVars)})
+		out = append(out, &function{Function: fn, env: fn.Env(opts.LookupEnv, envVars), arn: functionARN(id)})
 	}
 	if len(out) == 0 {
 		return nil, fmt.Errorf("%s: no function has Api events: nothing to mount", opts.Template)

@@ -43,9 +43,11 @@ type server struct {
 	logger *slog.Logger
 }
 
-// function is one mounted function: its routes, timeout and handler.
+// function is one mounted function: its routes, timeout, environment and
+// handler.
 type function struct {
 	*samlocal.Function
+	env map[string]string
 	h   lambda.Handler
 	arn string
 }

@@ -137,18 +137,12 @@ func lookupOK(lookup func(string) (string, bool), k string) (string, bool) {
 // The --parameter-overrides grammar of SAM CLI (samcli/cli/types.py): a key
 // of letters, digits and quotes, then a value that is double- or
 // single-quoted (with backslash escapes) or runs to the next space.
-var (
-	overrideValue = `("(?:\\.|[^"\\]+)*"|'(?:\\.|[^'\\]+)*'|(?:\\.|[^ "\\]+)+)`
-	overrideLong  = regexp.MustCompile(`(?:ParameterKey=([A-Za-z0-9"']+),ParameterValue=` + overrideValue + `)`)
-	overrideShort = regexp.MustCompile(`(?:(?: )([A-Za-z0-9"']+)=` + overrideValue + `)`)
-)
+var override = regexp.MustCompile(`(?: )([A-Za-z0-9"']+)=("(?:\\.|[^"\\]+)*"|'(?:\\.|[^'\\]+)*'|(?:\\.|[^ "\\]+)+)`)
 
-// ParseParameterOverrides parses --parameter-overrides text, in either of
-// SAM CLI's forms: "Key=Value Key2='a b'" or
-// "ParameterKey=Key,ParameterValue=Value ParameterKey=...". As in SAM CLI,
-// the first form that matches anywhere wins and text between matches is
-// ignored; text that matches neither is an error. The file:// form is not
-// supported.
+// ParseParameterOverrides parses --parameter-overrides text of the form
+// "Key=Value Key2='a b'". As in SAM CLI, text between matches is ignored;
+// text that matches nowhere is an error. SAM CLI's other forms
+// (ParameterKey=Key,ParameterValue=Value and file://) are not supported.
 func ParseParameterOverrides(s string) (map[string]string, error) {
 	out := map[string]string{}
 	s = strings.TrimSpace(s)
@@ -158,18 +152,14 @@ func ParseParameterOverrides(s string) (map[string]string, error) {
 	if strings.HasPrefix(s, "file://") {
 		return nil, fmt.Errorf("parameter overrides: file:// is not supported by local mode; pass Key=Value pairs")
 	}
-	in := " " + s
-	for _, re := range []*regexp.Regexp{overrideLong, overrideShort} {
-		ms := re.FindAllStringSubmatch(in, -1)
-		if len(ms) == 0 {
-			continue
-		}
-		for _, m := range ms {
-			out[unquote(m[1])] = unquote(m[2])
-		}
-		return out, nil
+	ms := override.FindAllStringSubmatch(" "+s, -1)
+	if len(ms) == 0 || strings.HasPrefix(s, "ParameterKey=") {
+		return nil, fmt.Errorf("parameter overrides %q: want Key=Value pairs separated by spaces", s)
 	}
-	return nil, fmt.Errorf("parameter overrides %q: want Key=Value pairs separated by spaces, or ParameterKey=Key,ParameterValue=Value", s)
+	for _, m := range ms {
+		out[unquote(m[1])] = unquote(m[2])
+	}
+	return out, nil
 }
 
 // unquote drops wrapping quotes and unescapes \ , \" and \' as SAM CLI's

@@ -124,7 +124,6 @@ func TestParseParameterOverrides(t *testing.T) {
 		{"Stage=prod  Flag=true", map[string]string{"Stage": "prod", "Flag": "true"}},
 		{`Origins="https://a.example, https://b.example" Token='x y'`, map[string]string{"Origins": "https://a.example, https://b.example", "Token": "x y"}},
 		{`Path=a\ b Empty=""`, map[string]string{"Path": "a b", "Empty": ""}},
-		{"ParameterKey=Stage,ParameterValue=prod ParameterKey=Flag,ParameterValue=true", map[string]string{"Stage": "prod", "Flag": "true"}},
 		// As in SAM CLI, a double-quoted value ends at its closing quote; single quotes keep double ones.
 		{`Search="status":"healthy"`, map[string]string{"Search": "status"}},
 		{`Search='"status":"healthy"'`, map[string]string{"Search": `"status":"healthy"`}},

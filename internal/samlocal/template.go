@@ -142,11 +142,16 @@ func (t *Template) Function(logicalID string) (*Function, error) {
 
 	f := &Function{LogicalID: logicalID, Timeout: defaultTimeout, MemorySize: defaultMemorySize}
 	var err error
-	if f.FunctionName, err = t.stringProp(props, "FunctionName"); err != nil {
-		return nil, err
-	}
-	if f.Handler, err = t.stringProp(props, "Handler"); err != nil {
-		return nil, err
+	logging := asMap(props["LoggingConfig"])
+	for _, p := range []struct {
+		props map[string]any
+		key   string
+		dst   *string
+	}{{props, "FunctionName", &f.FunctionName}, {props, "Handler", &f.Handler},
+		{logging, "LogFormat", &f.LogFormat}, {logging, "ApplicationLogLevel", &f.ApplicationLogLevel}, {logging, "LogGroup", &f.LogGroup}} {
+		if *p.dst, err = t.stringProp(p.props, p.key); err != nil {
+			return nil, fmt.Errorf("%s: %w", logicalID, err)
+		}
 	}
 	if v, ok := props["Timeout"]; ok {
 		secs, err := t.number(v)
@@ -164,16 +169,6 @@ func (t *Template) Function(logicalID string) (*Function, error) {
 	}
 	if f.Variables, err = t.variables(asMap(asMap(props["Environment"])["Variables"])); err != nil {
 		return nil, fmt.Errorf("%s: Environment: %w", logicalID, err)
-	}
-	logging := asMap(props["LoggingConfig"])
-	for key, dst := range map[string]*string{"LogFormat": &f.LogFormat, "ApplicationLogLevel": &f.ApplicationLogLevel, "LogGroup": &f.LogGroup} {
-		v, err := t.r.resolve(logging[key])
-		if err != nil && !errors.Is(err, errUnresolved) {
-			return nil, fmt.Errorf("%s: LoggingConfig.%s: %w", logicalID, key, err)
-		}
-		if s, ok := v.(string); ok {
-			*dst = s
-		}
 	}
 	if err := t.routes(f, asMap(props["Events"])); err != nil {
 		return nil, fmt.Errorf("%s: %w", logicalID, err)
