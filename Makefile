@@ -128,8 +128,8 @@ soak: ## SOAK_N (default 10,000) invocations of the real bootstrap under the run
 # Runs the real bootstrap (built for this machine) under AWS's Runtime Interface
 # Emulator, a Go tool dependency: the Lambda Runtime API without Docker or sam.
 .PHONY: invoke-rie
-invoke-rie: ## Invoke the bootstrap under the Lambda runtime emulator with EVENT (default events/rest-get.json); no Docker.
-	@scripts/invoke-rie.sh $(EVENT)
+invoke-rie: ## Invoke FUNCTION (default health) under the Lambda runtime emulator with EVENT (default events/rest-get.json) and its template environment; no Docker.
+	@scripts/invoke-rie.sh $(EVENT) $(or $(FUNCTION),health)
 
 ##@ Performance (figures are ratios to a hand-written floor measured in the same run)
 

@@ -1,11 +1,14 @@
 #!/usr/bin/env bash
-# invoke-rie.sh EVENT.json
+# invoke-rie.sh EVENT.json [FUNCTION]
 #
-# Sends one event through the real bootstrap under the AWS Lambda Runtime Interface
-# Emulator (a Go tool dependency, see go.mod), with no Docker and no sam CLI:
+# Sends one event through the real bootstrap of functions/FUNCTION (default health) under
+# the AWS Lambda Runtime Interface Emulator (a Go tool dependency, see go.mod), with no
+# Docker and no sam CLI:
 #
-#   1. builds the bootstrap for this machine (CGO_ENABLED=0, -tags lambda.norpc) and the
-#      emulator into bin/rie/;
+#   1. builds the bootstrap for this machine (CGO_ENABLED=0, -tags lambda.norpc), the
+#      emulator and local mode's template reader (cmd/localapi) into bin/rie/;
+#      the function gets the environment `make run` gives it (template.yaml's variables,
+#      Timeout and MemorySize, as `sam local invoke` gives them);
 #   2. picks two free loopback ports (the emulator's invoke API and its Runtime API);
 #   3. starts the emulator with the bootstrap, waits until it accepts connections;
 #   4. POSTs the event to /2015-03-31/functions/function/invocations;
@@ -19,8 +22,9 @@
 set -euo pipefail
 
 event=${1:-}
+function=${2:-health}
 if [[ -z $event ]]; then
-	echo "usage: $0 EVENT.json   (e.g. events/rest-get.json)" >&2
+	echo "usage: $0 EVENT.json [FUNCTION]   (e.g. events/rest-get.json health)" >&2
 	exit 2
 fi
 if [[ ! -r $event ]]; then
@@ -33,14 +37,27 @@ if ! command -v curl >/dev/null 2>&1; then
 fi
 
 root=$(cd "$(dirname "$0")/.." && pwd)
+if [[ ! -d $root/functions/$function ]]; then
+	echo "invoke-rie: FUNCTION=$function: no functions/$function; functions: $(ls "$root/functions" | tr '\n' ' ')" >&2
+	exit 2
+fi
 GO=${GO:-go}
 bindir=${RIE_BIN_DIR:-$root/bin/rie}
 mkdir -p "$bindir"
 
 # Build for the host, not for Lambda: the emulator runs the binary here.
 (cd "$root" &&
-	CGO_ENABLED=0 $GO build -tags lambda.norpc -o "$bindir/bootstrap" ./functions/health &&
+	CGO_ENABLED=0 $GO build -tags lambda.norpc -o "$bindir/bootstrap" "./functions/$function" &&
+	$GO build -o "$bindir/localapi" ./cmd/localapi &&
 	$GO build -o "$bindir/aws-lambda-rie" github.com/aws/aws-lambda-runtime-interface-emulator/cmd/aws-lambda-rie)
+
+# The function's environment as the template gives it (its Timeout included), and nothing else.
+fenv=()
+while IFS= read -r line; do fenv+=("$line"); done < <(cd "$root" && "$bindir/localapi" -print-env -function "$function")
+if [[ ${#fenv[@]} == 0 ]]; then
+	echo "invoke-rie: no environment for $function from template.yaml" >&2
+	exit 1
+fi
 
 # port_free PORT: nothing accepts connections on 127.0.0.1:PORT.
 port_free() {
@@ -83,10 +100,7 @@ for attempt in 1 2 3; do
 	rie_port=$(free_port)
 	api_port=$(free_port)
 	[[ $rie_port != "$api_port" ]] || continue
-	# Only what a Lambda environment would set; the function reads its config from env.
-	env AWS_LAMBDA_FUNCTION_NAME=HealthFunction \
-		AWS_LAMBDA_FUNCTION_MEMORY_SIZE=128 \
-		AWS_LAMBDA_FUNCTION_TIMEOUT=1 \
+	env -i "${fenv[@]}" \
 		"$bindir/aws-lambda-rie" \
 		--runtime-interface-emulator-address "127.0.0.1:$rie_port" \
 		--runtime-api-address "127.0.0.1:$api_port" \

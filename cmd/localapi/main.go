@@ -4,18 +4,25 @@
 // environment. Its arguments are those bootstraps, named after their
 // directory under functions/ (bin/local/fn/health serves HealthFunction).
 //
-//	localapi [-addr host:port] [-function LogicalId] [-template file] [-env-vars file] [-parameter-overrides text] bootstrap...
+//	localapi [-addr host:port] [-function name] [-template file] [-env-vars file] [-parameter-overrides text] bootstrap...
+//	localapi -print-env -function name [-template file] ...
+//
+// -print-env prints the environment the function gets, one NAME=value a
+// line, and exits: scripts/invoke-rie.sh runs the bootstrap with it.
 package main
 
 import (
 	"context"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
 	"log/slog"
+	"maps"
 	"os"
 	"os/signal"
 	"path/filepath"
+	"slices"
 	"strings"
 	"syscall"
 
@@ -43,11 +50,25 @@ func run(ctx context.Context, args []string, lookupEnv func(string) (string, boo
 	fs.StringVar(&opts.Function, "function", "", "serve only this `function`: its directory under functions/ or its logical id (default: every function)")
 	fs.StringVar(&opts.EnvVarsFile, "env-vars", "", "SAM --env-vars JSON `file` ({\"HealthFunction\": {...}, \"Parameters\": {...}})")
 	fs.StringVar(&opts.ParameterOverrides, "parameter-overrides", "", "SAM --parameter-overrides `text` (\"Key=Value Key2=Value2\")")
+	printEnv := fs.Bool("print-env", false, "print the environment -function gets, one NAME=value a line, and exit")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
 	if opts.Function != "" && !strings.HasSuffix(opts.Function, "Function") {
 		opts.Function = samlocal.LogicalID(opts.Function)
+	}
+	if *printEnv {
+		if opts.Function == "" {
+			return errors.New("-print-env needs -function")
+		}
+		env, err := localapi.Environ(opts)
+		if err != nil {
+			return err
+		}
+		for _, k := range slices.Sorted(maps.Keys(env)) {
+			fmt.Fprintf(stdout, "%s=%s\n", k, env[k])
+		}
+		return nil
 	}
 	bootstraps := map[string]string{}
 	for _, path := range fs.Args() {

@@ -142,6 +142,16 @@ func run(ctx context.Context, opts Options, newFn func(*samlocal.Function, map[s
 	return serve(ctx, ln, &server{router: newRouter(fns), logger: opts.Logger}, opts.Logger)
 }
 
+// Environ is the environment Run gives opts.Function, for running its
+// bootstrap elsewhere (under the runtime emulator, say).
+func Environ(opts Options) (map[string]string, error) {
+	fns, err := load(opts)
+	if err != nil {
+		return nil, err
+	}
+	return fns[0].env, nil
+}
+
 // load reads the functions Run serves from opts' template and files
 // (opts.Function, or every one with Api events), each with the environment
 // it gets: AWS_* variables SAM CLI sets, and the template's variables with
