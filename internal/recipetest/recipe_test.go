@@ -1,0 +1,240 @@
+package recipetest_test
+
+import (
+	"bufio"
+	"context"
+	"io"
+	"io/fs"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/whatsapp-contact-processor/health/internal/secheaders"
+)
+
+const root = "../.."
+
+var (
+	goFirstLine   = regexp.MustCompile(`^// functions/([a-z][a-z0-9-]*)/main\.go$`)
+	yamlFirstLine = regexp.MustCompile(`^# template\.yaml, under Resources:`)
+	mountLine     = regexp.MustCompile(`^Mounting \S+ at (http://[^/]+)/`)
+)
+
+// TestReadmeRecipe applies README's recipe for a new function to a copy of
+// the repository: the function builds for Lambda and locally, local mode
+// serves it beside /health with the security headers, and the template
+// tests still pass.
+func TestReadmeRecipe(t *testing.T) {
+	if testing.Short() {
+		t.Skip("-short: copies the repository, builds and runs the recipe's function")
+	}
+	readme, err := os.ReadFile(filepath.Join(root, "README.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	goBlock, yamlBlock := recipe(t, string(readme))
+	name := goFirstLine.FindStringSubmatch(firstLine(goBlock))[1]
+
+	dir := t.TempDir()
+	copyRepo(t, dir)
+	write(t, filepath.Join(dir, "functions", name, "main.go"), goBlock)
+	tmpl, err := os.ReadFile(filepath.Join(dir, "template.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	yamlBody := yamlBlock[strings.IndexByte(yamlBlock, '\n')+1:]
+	before, after, ok := strings.Cut(string(tmpl), "\nResources:\n")
+	if !ok {
+		t.Fatal("template.yaml has no Resources: line")
+	}
+	write(t, filepath.Join(dir, "template.yaml"), before+"\nResources:\n"+yamlBody+after)
+
+	bin := filepath.Join(dir, "bin")
+	t.Run("builds for Lambda and locally", func(t *testing.T) {
+		for _, fn := range []string{"health", name} {
+			goCmd(t, dir, []string{"CGO_ENABLED=0"}, "build", "-tags", "lambda.norpc", "-o", filepath.Join(bin, "fn", fn), "./functions/"+fn)
+		}
+		goCmd(t, dir, nil, "build", "-o", filepath.Join(bin, name+"-local"), "./functions/"+name)
+		goCmd(t, dir, nil, "build", "-o", filepath.Join(bin, "localapi"), "./cmd/localapi")
+	})
+	t.Run("local mode serves it beside /health", func(t *testing.T) {
+		base := startLocal(t, dir, filepath.Join(bin, "localapi"), filepath.Join(bin, "fn", "health"), filepath.Join(bin, "fn", name))
+		for _, tc := range []struct {
+			method, path string
+			status       int
+		}{
+			{"GET", "/health", 200},
+			{"GET", "/" + name, 200},
+			{"HEAD", "/" + name, 200},
+			// OPTIONS reaches the function (ServeMux: 405 with Allow), not API Gateway's 403.
+			{"OPTIONS", "/" + name, 405},
+			{"POST", "/" + name, 403},
+		} {
+			req, _ := http.NewRequestWithContext(t.Context(), tc.method, base+tc.path, nil)
+			resp, err := http.DefaultClient.Do(req)
+			if err != nil {
+				t.Fatal(err)
+			}
+			resp.Body.Close()
+			if resp.StatusCode != tc.status {
+				t.Errorf("%s %s = %d, want %d", tc.method, tc.path, resp.StatusCode, tc.status)
+			}
+			for k, v := range secheaders.Header() {
+				if got := resp.Header.Get(k); got != v[0] {
+					t.Errorf("%s %s: %s = %q, want %q", tc.method, tc.path, k, got, v[0])
+				}
+			}
+		}
+	})
+	t.Run("template tests pass", func(t *testing.T) {
+		goCmd(t, dir, nil, "test", "-count=1", "./internal/deploytest")
+	})
+}
+
+// recipe returns the Go and YAML blocks of README's "Adding a function":
+// exactly one of each, with the first lines that say where they go.
+func recipe(t *testing.T, readme string) (goBlock, yamlBlock string) {
+	t.Helper()
+	_, section, ok := strings.Cut(readme, "\n## Adding a function\n")
+	if !ok {
+		t.Fatal(`README.md has no "## Adding a function" section`)
+	}
+	section, _, _ = strings.Cut(section, "\n## ")
+	blocks := regexp.MustCompile("(?s)```(go|yaml)\n(.*?)```").FindAllStringSubmatch(section, -1)
+	var gos, yamls []string
+	for _, b := range blocks {
+		switch {
+		case b[1] == "go" && goFirstLine.MatchString(firstLine(b[2])):
+			gos = append(gos, b[2])
+		case b[1] == "yaml" && yamlFirstLine.MatchString(firstLine(b[2])):
+			yamls = append(yamls, b[2])
+		}
+	}
+	if len(gos) != 1 || len(yamls) != 1 {
+		t.Fatalf("README's recipe has %d Go blocks starting // functions/<name>/main.go and %d YAML blocks starting # template.yaml, under Resources:; want one of each", len(gos), len(yamls))
+	}
+	return gos[0], yamls[0]
+}
+
+func firstLine(s string) string {
+	line, _, _ := strings.Cut(s, "\n")
+	return line
+}
+
+// copyRepo copies the working tree (without .git and build outputs) to dir.
+func copyRepo(t *testing.T, dir string) {
+	t.Helper()
+	err := filepath.WalkDir(root, func(path string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		rel, _ := filepath.Rel(root, path)
+		if d.IsDir() {
+			switch rel {
+			case ".git", "bin", ".aws-sam":
+				return filepath.SkipDir
+			}
+			return os.MkdirAll(filepath.Join(dir, rel), 0o755)
+		}
+		if !d.Type().IsRegular() {
+			return nil
+		}
+		data, err := os.ReadFile(path)
+		if err != nil {
+			return err
+		}
+		info, err := d.Info()
+		if err != nil {
+			return err
+		}
+		return os.WriteFile(filepath.Join(dir, rel), data, info.Mode().Perm())
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+}
+
+func write(t *testing.T, path, content string) {
+	t.Helper()
+	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(path, []byte(content), 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// goCmd runs the go command in dir, sharing this build's cache.
+func goCmd(t *testing.T, dir string, env []string, args ...string) {
+	t.Helper()
+	cmd := exec.CommandContext(t.Context(), "go", args...)
+	cmd.Dir = dir
+	cmd.Env = append(os.Environ(), env...)
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("go %s: %v\n%s", strings.Join(args, " "), err, out)
+	}
+}
+
+// startLocal runs local mode (cmd/localapi) in dir on a free port with the
+// given bootstraps and returns its base URL once it has mounted the routes.
+func startLocal(t *testing.T, dir, localapi string, bootstraps ...string) string {
+	t.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
+	cmd := exec.CommandContext(ctx, localapi, append([]string{"-addr", "127.0.0.1:0"}, bootstraps...)...)
+	cmd.Dir = dir
+	cmd.Env = []string{} // no shell environment: each function gets its template's
+	stdout, err := cmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var logs strings.Builder
+	cmd.Stderr = &logs
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		cancel()
+		_ = cmd.Wait()
+		if t.Failed() {
+			t.Logf("local mode's log:\n%s", logs.String())
+		}
+	})
+	found := make(chan string, 1)
+	go func() {
+		sc := bufio.NewScanner(stdout)
+		for sc.Scan() {
+			if m := mountLine.FindStringSubmatch(sc.Text()); m != nil {
+				found <- m[1]
+				break
+			}
+		}
+		_, _ = io.Copy(io.Discard, stdout)
+	}()
+	select {
+	case base := <-found:
+		waitServing(t, base)
+		return base
+	case <-time.After(30 * time.Second):
+		t.Fatal("local mode printed no Mounting line")
+	}
+	return ""
+}
+
+// waitServing waits until the listener answers: Mounting is printed before
+// the functions have started.
+func waitServing(t *testing.T, base string) {
+	t.Helper()
+	for range 100 {
+		if resp, err := http.Get(base + "/"); err == nil {
+			resp.Body.Close()
+			return
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	t.Fatal("local mode does not answer")
+}
