@@ -175,7 +175,7 @@ func TestRunReportsAnAddressInUse(t *testing.T) {
 	}
 	defer ln.Close()
 	err = run(t.Context(), []string{"-addr", ln.Addr().String()}, func(string) string { return "" }, io.Discard, nil)
-	if err == nil || !strings.Contains(err.Error(), "address already in use") {
-		t.Errorf("err = %v, want address already in use", err)
+	if err == nil || !strings.Contains(err.Error(), "address already in use") || !strings.Contains(err.Error(), "ADDR") {
+		t.Errorf("err = %v, want address already in use, naming ADDR", err)
 	}
 }

@@ -1,8 +1,11 @@
-// Package localapi serves a Lambda function over plain HTTP on a developer's
-// machine as `sam local start-api` does, without Docker: [Run] reads the SAM
-// template (through [samlocal]), mounts exactly the function's Api events,
-// and answers every other method and path with API Gateway's 403
-// {"message":"Missing Authentication Token"} without an invocation.
+// Package localapi serves a template's Lambda functions over plain HTTP on a
+// developer's machine as `sam local start-api` does, without Docker:
+// [RunProcesses] reads the SAM template (through [samlocal]), mounts exactly
+// the functions' Api events, runs each function's bootstrap as its own
+// process on a Lambda Runtime API served here ([Run] builds them in
+// process instead), and answers every other method and path with API
+// Gateway's 403 {"message":"Missing Authentication Token"} without an
+// invocation.
 //
 // Each routed request becomes the REST API (payload 1.0) event SAM CLI's
 // start-api builds (samcli/local/apigw, samcli/local/events/api_event.py):
