@@ -64,15 +64,11 @@ func (p *process) Invoke(ctx context.Context, payload []byte) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	inv := invocation{payload: payload, deadline: time.Now().Add(initTimeout)}
-	if lc, ok := lambdacontext.FromContext(ctx); ok {
-		inv.id = lc.AwsRequestID
-	}
-	if d, ok := ctx.Deadline(); ok {
-		inv.deadline = d
-	}
+	// function.invoke gives every invocation its request id and deadline.
+	lc, _ := lambdacontext.FromContext(ctx)
+	deadline, _ := ctx.Deadline()
 	select {
-	case in.next <- inv:
+	case in.next <- invocation{lc.AwsRequestID, payload, deadline}:
 	case <-in.exited:
 		return nil, in.why
 	case <-ctx.Done():

@@ -1,6 +1,7 @@
 package localapi
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"io"
@@ -85,15 +86,9 @@ func RunProcesses(ctx context.Context, opts Options, bootstraps map[string]strin
 }
 
 func run(ctx context.Context, opts Options, newFn func(*samlocal.Function, map[string]string) (lambda.Handler, error)) error {
-	if opts.Logger == nil {
-		opts.Logger = slog.New(slog.DiscardHandler)
-	}
-	if opts.Stdout == nil {
-		opts.Stdout = io.Discard
-	}
-	if opts.Addr == "" {
-		opts.Addr = DefaultAddr
-	}
+	opts.Logger = cmp.Or(opts.Logger, slog.New(slog.DiscardHandler))
+	opts.Stdout = cmp.Or(opts.Stdout, io.Discard)
+	opts.Addr = cmp.Or(opts.Addr, DefaultAddr)
 	fns, err := load(opts)
 	if err != nil {
 		return err
@@ -157,9 +152,7 @@ func Environ(opts Options) (map[string]string, error) {
 // it gets: AWS_* variables SAM CLI sets, and the template's variables with
 // overrides applied.
 func load(opts Options) ([]*function, error) {
-	if opts.Template == "" {
-		opts.Template = DefaultTemplate
-	}
+	opts.Template = cmp.Or(opts.Template, DefaultTemplate)
 	overrides, err := samlocal.ParseParameterOverrides(opts.ParameterOverrides)
 	if err != nil {
 		return nil, err

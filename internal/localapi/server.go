@@ -129,19 +129,15 @@ func (fn *function) invoke(ctx context.Context, id string, payload []byte) ([]by
 	defer cancel()
 	ctx = lambdacontext.NewContext(ctx, &lambdacontext.LambdaContext{AwsRequestID: id, InvokedFunctionArn: fn.arn})
 
-	type result struct {
-		out []byte
-		err error
-	}
-	done := make(chan result, 1)
+	done := make(chan invokeResult, 1)
 	go func() {
 		defer func() {
 			if p := recover(); p != nil {
-				done <- result{err: fmt.Errorf("function panicked: %v", p)}
+				done <- invokeResult{err: fmt.Errorf("function panicked: %v", p)}
 			}
 		}()
 		out, err := fn.h.Invoke(ctx, payload)
-		done <- result{out, err}
+		done <- invokeResult{out, err}
 	}()
 	select {
 	case res := <-done:
