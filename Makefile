@@ -65,14 +65,17 @@ RUN_FUNCTIONS = $(or $(FUNCTION),$(FUNCTIONS))
 .PHONY: run
 run: ## Serve every function (or FUNCTION=name) as sam local start-api would, on ADDR (default 127.0.0.1:3000); Ctrl-C stops it.
 	@for f in $(RUN_FUNCTIONS); do test -d functions/$$f || { echo "FUNCTION=$$f: no functions/$$f; functions: $(FUNCTIONS)"; exit 1; }; done
-	@mkdir -p bin/local/fn
-	@$(GO) build -o bin/local/localapi ./cmd/localapi
-	@# Each function is built as Lambda builds it, for this machine. One that does not build
-	@# answers 502 on its routes (the log says why) while the others serve.
-	@for f in $(RUN_FUNCTIONS); do rm -f bin/local/fn/$$f; \
-	  CGO_ENABLED=0 $(GO) build -tags lambda.norpc -ldflags "$(VERSION_LDFLAGS)" -o bin/local/fn/$$f ./functions/$$f || \
-	  echo "make run: functions/$$f did not build: its routes answer 502"; done
-	@exec bin/local/localapi -addr $(ADDR) $(if $(FUNCTION),-function $(FUNCTION)) $(RUN_FLAGS) $(addprefix bin/local/fn/,$(RUN_FUNCTIONS))
+	@mkdir -p bin/local
+	@rm -f $(addprefix bin/local/,$(RUN_FUNCTIONS))
+	@# One go build for local mode and every function (built as Lambda builds them, for this
+	@# machine) shares every compiled package. If it fails, each alone: a function that does
+	@# not build answers 502 on its routes (the log says why) while the others serve.
+	@$(RUN_BUILD) -o bin/local/ ./cmd/localapi $(addprefix ./functions/,$(RUN_FUNCTIONS)) 2>/dev/null || { \
+	  $(RUN_BUILD) -o bin/local/ ./cmd/localapi; \
+	  for f in $(RUN_FUNCTIONS); do $(RUN_BUILD) -o bin/local/$$f ./functions/$$f || \
+	    echo "make run: functions/$$f did not build: its routes answer 502"; done; }
+	@exec bin/local/localapi -addr $(ADDR) $(if $(FUNCTION),-function $(FUNCTION)) $(RUN_FLAGS) $(addprefix bin/local/,$(RUN_FUNCTIONS))
+RUN_BUILD = CGO_ENABLED=0 $(GO) build -tags lambda.norpc -ldflags "$(VERSION_LDFLAGS)"
 
 .PHONY: test
 test: ## Run every Go test (-race with a C compiler; the real bootstrap under the runtime emulator); ends listing each skipped test and why.

@@ -48,7 +48,7 @@ mkdir -p "$bindir"
 # Build for the host, not for Lambda: the emulator runs the binary here.
 (cd "$root" &&
 	CGO_ENABLED=0 $GO build -tags lambda.norpc -o "$bindir/bootstrap" "./functions/$function" &&
-	$GO build -o "$bindir/localapi" ./cmd/localapi &&
+	CGO_ENABLED=0 $GO build -tags lambda.norpc -o "$bindir/localapi" ./cmd/localapi &&
 	$GO build -o "$bindir/aws-lambda-rie" github.com/aws/aws-lambda-runtime-interface-emulator/cmd/aws-lambda-rie)
 
 # The function's environment as the template gives it (its Timeout included), and nothing else.

@@ -2,7 +2,7 @@
 // at once, as `sam local start-api` does, each function's bootstrap (built
 // for this machine) running as its own process with only its own
 // environment. Its arguments are those bootstraps, named after their
-// directory under functions/ (bin/local/fn/health serves HealthFunction).
+// directory under functions/ (bin/local/health serves HealthFunction).
 //
 //	localapi [-addr host:port] [-function name] [-template file] [-env-vars file] [-parameter-overrides text] bootstrap...
 //	localapi -print-env -function name [-template file] ...
