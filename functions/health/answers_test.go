@@ -17,7 +17,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/whatsapp-contact-processor/health/internal/config"
 	"github.com/whatsapp-contact-processor/health/internal/funcmain"
 	"github.com/whatsapp-contact-processor/health/internal/httpapi"
 	"github.com/whatsapp-contact-processor/health/internal/lambdahttp"
@@ -119,7 +118,7 @@ func TestREADMEWhatAnswersWhat(t *testing.T) {
 		}
 	}
 
-	panics := func(config.Config, *slog.Logger) (http.Handler, error) {
+	panics := func(func(string) string, *slog.Logger) (http.Handler, error) {
 		return http.HandlerFunc(func(http.ResponseWriter, *http.Request) { panic("a bug") }), nil
 	}
 	serve := map[string]func(request) (got, bool){}
@@ -318,7 +317,7 @@ func splitRow(line string) []string {
 // the adapter with the options funcmain gives it.
 func invoking(sample string, shape func(ev map[string]any, r request)) func(*testing.T, funcmain.NewHandler) func(request) (got, bool) {
 	return func(t *testing.T, nh funcmain.NewHandler) func(request) (got, bool) {
-		h, err := nh(config.Default(), slog.New(slog.DiscardHandler))
+		h, err := nh(func(string) string { return "" }, slog.New(slog.DiscardHandler))
 		if err != nil {
 			t.Fatal(err)
 		}
