@@ -54,6 +54,14 @@ func TestReadmeRecipe(t *testing.T) {
 	}
 	write(t, filepath.Join(dir, "template.yaml"), before+"\nResources:\n"+yamlBody+after)
 
+	// internal/deploytest checks the same block's properties from its own
+	// copy: the two must not drift apart.
+	if fixture, err := os.ReadFile(filepath.Join(root, "internal/deploytest/testdata/function-block.yaml")); err == nil {
+		if got := uncommented(string(fixture)); got != uncommented(yamlBody) {
+			t.Errorf("internal/deploytest/testdata/function-block.yaml is not README's YAML block:\n%s\nREADME:\n%s", got, uncommented(yamlBody))
+		}
+	}
+
 	bin := filepath.Join(dir, "bin")
 	t.Run("builds for Lambda and locally", func(t *testing.T) {
 		for _, fn := range []string{"health", name} {
@@ -119,6 +127,17 @@ func recipe(t *testing.T, readme string) (goBlock, yamlBlock string) {
 		t.Fatalf("README's recipe has %d Go blocks starting // functions/<name>/main.go and %d YAML blocks starting # template.yaml, under Resources:; want one of each", len(gos), len(yamls))
 	}
 	return gos[0], yamls[0]
+}
+
+// uncommented is s without its comment lines and trailing blank lines.
+func uncommented(s string) string {
+	var b strings.Builder
+	for line := range strings.Lines(s) {
+		if !strings.HasPrefix(line, "#") {
+			b.WriteString(line)
+		}
+	}
+	return strings.TrimRight(b.String(), "\n")
 }
 
 func firstLine(s string) string {
