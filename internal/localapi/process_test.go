@@ -16,10 +16,12 @@ import (
 
 // buildHealth builds the health function's bootstrap as `make run` does
 // (for this machine, as Lambda builds it), sharing the build cache.
-func buildHealth(t *testing.T) string {
+func buildHealth(t *testing.T) string { return build(t, "../../functions/health") }
+
+func build(t *testing.T, pkg string) string {
 	t.Helper()
-	path := filepath.Join(t.TempDir(), "health")
-	cmd := exec.Command("go", "build", "-tags", "lambda.norpc", "-o", path, "../../functions/health")
+	path := filepath.Join(t.TempDir(), filepath.Base(pkg))
+	cmd := exec.Command("go", "build", "-tags", "lambda.norpc", "-o", path, pkg)
 	cmd.Env = append(os.Environ(), "CGO_ENABLED=0")
 	if out, err := cmd.CombinedOutput(); err != nil {
 		t.Fatalf("go build: %v\n%s", err, out)
@@ -86,6 +88,59 @@ func TestRunProcesses(t *testing.T) {
 	for _, want := range []string{`HEALTH_CHECKS entry 1 (\"shell\"): unsupported scheme \"ftp\"`, "function=Missing", "no executable for Missing"} {
 		if !strings.Contains(logs.String(), want) {
 			t.Errorf("log lacks %s:\n%s", want, logs.String())
+		}
+	}
+}
+
+// A function past its Timeout is stopped, as Lambda stops it, and so is one
+// whose process ends mid-invocation: each answers 502, and the next request
+// gets a new process.
+func TestRunProcessesReplacesAStoppedProcess(t *testing.T) {
+	if testing.Short() {
+		t.Skip("-short: builds and runs a test bootstrap")
+	}
+	slow := build(t, "./testdata/slowfn")
+	ctx, cancel := context.WithCancel(t.Context())
+	addrc := make(chan net.Addr, 1)
+	errc := make(chan error, 1)
+	var logs syncbuf.Buffer
+	opts := localapi.Options{Addr: "127.0.0.1:0", Template: "testdata/slow.yaml", Ready: func(a net.Addr) { addrc <- a },
+		Logger: slog.New(slog.NewTextHandler(&logs, nil))}
+	go func() { errc <- localapi.RunProcesses(ctx, opts, map[string]string{"Slow": slow}, &logs) }()
+	var base string
+	select {
+	case a := <-addrc:
+		base = "http://" + a.String()
+	case err := <-errc:
+		t.Fatalf("RunProcesses: %v", err)
+	}
+	defer func() {
+		cancel()
+		if err := <-errc; err != nil {
+			t.Errorf("RunProcesses = %v after cancel", err)
+		}
+	}()
+	pid := func() string {
+		t.Helper()
+		resp, body := do(t, "GET", base+"/pid", nil, nil)
+		if resp.StatusCode != 200 || len(body) == 0 {
+			t.Fatalf("GET /pid: %d %q\n%s", resp.StatusCode, body, logs.String())
+		}
+		return string(body)
+	}
+	first := pid()
+	if again := pid(); again != first {
+		t.Errorf("a warm process was replaced: %s, then %s", first, again)
+	}
+	last := first
+	for _, path := range []string{"/sleep", "/exit"} {
+		if resp, body := do(t, "GET", base+path, nil, nil); resp.StatusCode != 502 || string(body) != internal {
+			t.Errorf("GET %s: %d %q, want 502", path, resp.StatusCode, body)
+		}
+		if next := pid(); next == last {
+			t.Errorf("after GET %s the same process (%s) answers", path, next)
+		} else {
+			last = next
 		}
 	}
 }

@@ -1,0 +1,30 @@
+// Command slowfn is a Lambda function for RunProcesses' tests: /sleep
+// outlasts any timeout (ignoring its context, as a stuck function does),
+// /exit ends the process mid-invocation, anything else answers 200 with the
+// process id, so a test can see a process replaced.
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"os"
+	"time"
+
+	"github.com/aws/aws-lambda-go/lambda"
+)
+
+func main() {
+	lambda.Start(func(_ context.Context, ev struct {
+		Path string `json:"path"`
+	}) (map[string]any, error) {
+		switch ev.Path {
+		case "/sleep":
+			time.Sleep(time.Hour)
+		case "/exit":
+			os.Exit(3)
+		}
+		body, _ := json.Marshal(os.Getpid())
+		return map[string]any{"statusCode": 200, "body": fmt.Sprint(string(body))}, nil
+	})
+}
