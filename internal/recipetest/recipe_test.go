@@ -3,6 +3,7 @@ package recipetest_test
 import (
 	"bufio"
 	"context"
+	"encoding/json"
 	"io"
 	"io/fs"
 	"net/http"
@@ -43,10 +44,7 @@ func TestReadmeRecipe(t *testing.T) {
 	dir := t.TempDir()
 	copyRepo(t, dir)
 	write(t, filepath.Join(dir, "functions", name, "main.go"), goBlock)
-	tmpl, err := os.ReadFile(filepath.Join(dir, "template.yaml"))
-	if err != nil {
-		t.Fatal(err)
-	}
+	tmpl := readFile(t, filepath.Join(dir, "template.yaml"))
 	yamlBody := yamlBlock[strings.IndexByte(yamlBlock, '\n')+1:]
 	before, after, ok := strings.Cut(string(tmpl), "\nResources:\n")
 	if !ok {
@@ -97,6 +95,27 @@ func TestReadmeRecipe(t *testing.T) {
 					t.Errorf("%s %s: %s = %q, want %q", tc.method, tc.path, k, got, v[0])
 				}
 			}
+		}
+	})
+	t.Run("make invoke-rie FUNCTION="+name, func(t *testing.T) {
+		if _, err := exec.LookPath("curl"); err != nil {
+			t.Skip("curl not found: make invoke-rie needs it")
+		}
+		// The project's REST event, sent to the new function's route.
+		event := strings.ReplaceAll(string(readFile(t, filepath.Join(dir, "events", "rest-get.json"))), "/health", "/"+name)
+		write(t, filepath.Join(dir, "bin", "event.json"), event)
+		cmd := exec.CommandContext(t.Context(), "make", "-s", "--no-print-directory", "invoke-rie", "FUNCTION="+name, "EVENT=bin/event.json")
+		cmd.Dir = dir
+		out, err := cmd.Output()
+		if err != nil {
+			t.Fatalf("make invoke-rie: %v\n%s", err, out)
+		}
+		var resp struct {
+			StatusCode int    `json:"statusCode"`
+			Body       string `json:"body"`
+		}
+		if err := json.Unmarshal(out, &resp); err != nil || resp.StatusCode != 200 {
+			t.Errorf("make invoke-rie FUNCTION=%s: %v %s", name, err, out)
 		}
 	})
 	t.Run("template tests pass", func(t *testing.T) {
@@ -176,6 +195,15 @@ func copyRepo(t *testing.T, dir string) {
 	if err != nil {
 		t.Fatal(err)
 	}
+}
+
+func readFile(t *testing.T, path string) []byte {
+	t.Helper()
+	data, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return data
 }
 
 func write(t *testing.T, path, content string) {
