@@ -11,6 +11,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -19,6 +20,10 @@ import (
 )
 
 const root = "../.."
+
+// sameAsThisTest are the build flags this test binary was built with (see
+// race_test.go), for the copy's local builds and tests.
+var sameAsThisTest []string
 
 var (
 	goFirstLine   = regexp.MustCompile(`^// functions/([a-z][a-z0-9-]*)/main\.go$`)
@@ -62,14 +67,12 @@ func TestReadmeRecipe(t *testing.T) {
 
 	bin := filepath.Join(dir, "bin")
 	t.Run("builds for Lambda and locally", func(t *testing.T) {
-		for _, fn := range []string{"health", name} {
-			goCmd(t, dir, []string{"CGO_ENABLED=0"}, "build", "-tags", "lambda.norpc", "-o", filepath.Join(bin, "fn", fn), "./functions/"+fn)
-		}
-		goCmd(t, dir, nil, "build", "-o", filepath.Join(bin, name+"-local"), "./functions/"+name)
-		goCmd(t, dir, nil, "build", "-o", filepath.Join(bin, "localapi"), "./cmd/localapi")
+		// As make run builds them: local mode and each function, as Lambda builds it.
+		goCmd(t, dir, []string{"CGO_ENABLED=0"}, "build", "-tags", "lambda.norpc", "-o", bin+"/", "./cmd/localapi", "./functions/health", "./functions/"+name)
+		goCmd(t, dir, nil, slices.Concat([]string{"build"}, sameAsThisTest, []string{"-o", os.DevNull, "./functions/" + name})...)
 	})
 	t.Run("local mode serves it beside /health", func(t *testing.T) {
-		base := startLocal(t, dir, filepath.Join(bin, "localapi"), filepath.Join(bin, "fn", "health"), filepath.Join(bin, "fn", name))
+		base := startLocal(t, dir, filepath.Join(bin, "localapi"), filepath.Join(bin, "health"), filepath.Join(bin, name))
 		for _, tc := range []struct {
 			method, path string
 			status       int
@@ -119,7 +122,7 @@ func TestReadmeRecipe(t *testing.T) {
 		}
 	})
 	t.Run("template tests pass", func(t *testing.T) {
-		goCmd(t, dir, nil, "test", "-count=1", "./internal/deploytest")
+		goCmd(t, dir, nil, slices.Concat([]string{"test"}, sameAsThisTest, []string{"-count=1", "./internal/deploytest"})...)
 	})
 }
 
