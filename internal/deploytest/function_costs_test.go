@@ -2,12 +2,13 @@ package deploytest
 
 import (
 	"fmt"
-	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/whatsapp-contact-processor/health/internal/cfn"
 	"github.com/whatsapp-contact-processor/health/internal/cfnyaml"
+	"github.com/whatsapp-contact-processor/health/internal/testutil/recipe"
 )
 
 // Per-function assumptions for the "what a function adds" table of docs/costs.md.
@@ -16,15 +17,15 @@ const (
 	publicRatePerSec = 10.0  // the rate X-Ray's default sampling is priced at
 )
 
-// TestFunctionCostTable prices what the recipe's block (testdata/function-block.yaml)
+// TestFunctionCostTable prices what README's recipe for a new function
 // adds to the stack: the resources it creates, then per million requests to the new
 // function through the REST API. The table in docs/costs.md follows it.
 func TestFunctionCostTable(t *testing.T) {
-	data, err := os.ReadFile("testdata/function-block.yaml")
+	r, err := recipe.Read(filepath.Join(root, "README.md"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	block, err := cfnyaml.Decode([]byte("Resources:\n" + string(data)))
+	block, err := cfnyaml.Decode([]byte("Resources:\n" + r.YAML))
 	if err != nil {
 		t.Fatal(err)
 	}

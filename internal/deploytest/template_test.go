@@ -1,7 +1,6 @@
 package deploytest
 
 import (
-	"bytes"
 	"encoding/json"
 	"os"
 	"path/filepath"
@@ -15,6 +14,7 @@ import (
 	"github.com/whatsapp-contact-processor/health/internal/cfnyaml"
 	"github.com/whatsapp-contact-processor/health/internal/config"
 	"github.com/whatsapp-contact-processor/health/internal/httpapi"
+	"github.com/whatsapp-contact-processor/health/internal/testutil/recipe"
 )
 
 // Template tests assert what must hold for any set of functions and resources, over
@@ -596,10 +596,10 @@ func TestDurationPatternsMatchTheFunction(t *testing.T) {
 	}
 }
 
-// TestAddedFunctionKeepsProperties: the block a new function adds (testdata, as README's
-// recipe shows it) keeps every function property, under every profile, beside health.
+// TestAddedFunctionKeepsProperties: the resources README's recipe adds for a new
+// function keep every function property, under every profile, beside health.
 func TestAddedFunctionKeepsProperties(t *testing.T) {
-	block, err := os.ReadFile("testdata/function-block.yaml")
+	r, err := recipe.Read(filepath.Join(root, "README.md"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -607,13 +607,11 @@ func TestAddedFunctionKeepsProperties(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	const at = "\nResources:\n"
-	i := bytes.Index(src, []byte(at))
-	if i < 0 {
-		t.Fatal("template.yaml has no Resources: line")
+	added, err := r.AddTo(string(src))
+	if err != nil {
+		t.Fatal(err)
 	}
-	added := slices.Concat(src[:i+len(at)], block, src[i+len(at):])
-	doc, err := cfnyaml.Decode(added)
+	doc, err := cfnyaml.Decode([]byte(added))
 	if err != nil {
 		t.Fatal(err)
 	}

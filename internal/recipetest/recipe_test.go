@@ -17,6 +17,7 @@ import (
 	"time"
 
 	"github.com/whatsapp-contact-processor/health/internal/secheaders"
+	"github.com/whatsapp-contact-processor/health/internal/testutil/recipe"
 )
 
 const root = "../.."
@@ -26,9 +27,7 @@ const root = "../.."
 var sameAsThisTest []string
 
 var (
-	goFirstLine   = regexp.MustCompile(`^// functions/([a-z][a-z0-9-]*)/main\.go$`)
-	yamlFirstLine = regexp.MustCompile(`^# template\.yaml, under Resources:`)
-	mountLine     = regexp.MustCompile(`^Mounting \S+ at (http://[^/]+)/`)
+	mountLine = regexp.MustCompile(`^Mounting \S+ at (http://[^/]+)/`)
 )
 
 // TestReadmeRecipe applies README's recipe for a new function to a copy of
@@ -39,31 +38,20 @@ func TestReadmeRecipe(t *testing.T) {
 	if testing.Short() {
 		t.Skip("-short: copies the repository, builds and runs the recipe's function")
 	}
-	readme, err := os.ReadFile(filepath.Join(root, "README.md"))
+	r, err := recipe.Read(filepath.Join(root, "README.md"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	goBlock, yamlBlock := recipe(t, string(readme))
-	name := goFirstLine.FindStringSubmatch(firstLine(goBlock))[1]
+	name := r.Name
 
 	dir := t.TempDir()
 	copyRepo(t, dir)
-	write(t, filepath.Join(dir, "functions", name, "main.go"), goBlock)
-	tmpl := readFile(t, filepath.Join(dir, "template.yaml"))
-	yamlBody := yamlBlock[strings.IndexByte(yamlBlock, '\n')+1:]
-	before, after, ok := strings.Cut(string(tmpl), "\nResources:\n")
-	if !ok {
-		t.Fatal("template.yaml has no Resources: line")
+	write(t, filepath.Join(dir, "functions", name, "main.go"), r.Go)
+	tmpl, err := r.AddTo(string(readFile(t, filepath.Join(dir, "template.yaml"))))
+	if err != nil {
+		t.Fatal(err)
 	}
-	write(t, filepath.Join(dir, "template.yaml"), before+"\nResources:\n"+yamlBody+after)
-
-	// internal/deploytest checks the same block's properties from its own
-	// copy: the two must not drift apart.
-	if fixture, err := os.ReadFile(filepath.Join(root, "internal/deploytest/testdata/function-block.yaml")); err == nil {
-		if got := uncommented(string(fixture)); got != uncommented(yamlBody) {
-			t.Errorf("internal/deploytest/testdata/function-block.yaml is not README's YAML block:\n%s\nREADME:\n%s", got, uncommented(yamlBody))
-		}
-	}
+	write(t, filepath.Join(dir, "template.yaml"), tmpl)
 
 	bin := filepath.Join(dir, "bin")
 	t.Run("builds for Lambda and locally", func(t *testing.T) {
@@ -126,47 +114,6 @@ func TestReadmeRecipe(t *testing.T) {
 		// unchanged, and the subtest above invokes the new function so.
 		goCmd(t, dir, nil, slices.Concat([]string{"test"}, sameAsThisTest, []string{"-count=1", "-skip", "^TestEventsThroughRuntimeEmulator$", "./internal/deploytest"})...)
 	})
-}
-
-// recipe returns the Go and YAML blocks of README's "Adding a function":
-// exactly one of each, with the first lines that say where they go.
-func recipe(t *testing.T, readme string) (goBlock, yamlBlock string) {
-	t.Helper()
-	_, section, ok := strings.Cut(readme, "\n## Adding a function\n")
-	if !ok {
-		t.Fatal(`README.md has no "## Adding a function" section`)
-	}
-	section, _, _ = strings.Cut(section, "\n## ")
-	blocks := regexp.MustCompile("(?s)```(go|yaml)\n(.*?)```").FindAllStringSubmatch(section, -1)
-	var gos, yamls []string
-	for _, b := range blocks {
-		switch {
-		case b[1] == "go" && goFirstLine.MatchString(firstLine(b[2])):
-			gos = append(gos, b[2])
-		case b[1] == "yaml" && yamlFirstLine.MatchString(firstLine(b[2])):
-			yamls = append(yamls, b[2])
-		}
-	}
-	if len(gos) != 1 || len(yamls) != 1 {
-		t.Fatalf("README's recipe has %d Go blocks starting // functions/<name>/main.go and %d YAML blocks starting # template.yaml, under Resources:; want one of each", len(gos), len(yamls))
-	}
-	return gos[0], yamls[0]
-}
-
-// uncommented is s without its comment lines and trailing blank lines.
-func uncommented(s string) string {
-	var b strings.Builder
-	for line := range strings.Lines(s) {
-		if !strings.HasPrefix(line, "#") {
-			b.WriteString(line)
-		}
-	}
-	return strings.TrimRight(b.String(), "\n")
-}
-
-func firstLine(s string) string {
-	line, _, _ := strings.Cut(s, "\n")
-	return line
 }
 
 // copyRepo copies the working tree (without .git and build outputs) to dir.
