@@ -19,7 +19,6 @@ import (
 
 	"github.com/whatsapp-contact-processor/health/internal/funcmain"
 	"github.com/whatsapp-contact-processor/health/internal/httpapi"
-	"github.com/whatsapp-contact-processor/health/internal/lambdahttp"
 	"github.com/whatsapp-contact-processor/health/internal/samlocal"
 	"github.com/whatsapp-contact-processor/health/internal/secheaders"
 	"github.com/whatsapp-contact-processor/health/internal/testutil/rietest"
@@ -232,6 +231,12 @@ func checkCell(t *testing.T, cell, method string, g got, sent bool) {
 // checkBody holds the function's answer to the README's body column.
 func checkBody(t *testing.T, cell string, g got) {
 	t.Helper()
+	// README: every answer the function sends carries the security headers.
+	for k, v := range secheaders.Header() {
+		if g.header.Get(k) != v[0] {
+			t.Errorf("the answer has %s: %q, want %q (README: every answer carries the security headers)", k, g.header.Get(k), v[0])
+		}
+	}
 	switch {
 	case strings.HasPrefix(cell, "none"):
 		if g.body != "" {
@@ -321,7 +326,7 @@ func invoking(sample string, shape func(ev map[string]any, r request)) func(*tes
 		if err != nil {
 			t.Fatal(err)
 		}
-		fn := lambdahttp.New(h, lambdahttp.WithHeaders(secheaders.Header()))
+		fn := funcmain.Adapt(h, slog.New(slog.DiscardHandler), func(string) string { return "" })
 		raw := rietest.SampleEvent(t, sample)
 		return func(r request) (got, bool) {
 			var ev map[string]any

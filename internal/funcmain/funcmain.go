@@ -68,14 +68,7 @@ func Run(ctx context.Context, name string, args []string, getenv func(string) st
 		if err != nil {
 			return nil, err
 		}
-		// Every answer carries the security headers, whether the handler
-		// sets them or not (it may override one); the adapter's own answers
-		// get them through WithHeaders.
-		return lambdahttp.New(secheaders.Wrap(h),
-			lambdahttp.WithLogger(logger),
-			lambdahttp.WithBasePath(strings.TrimSpace(getenv(basePathEnv))),
-			lambdahttp.WithHeaders(secheaders.Header()),
-		), nil
+		return Adapt(h, logger, getenv), nil
 	}
 
 	if getenv(runtimeAPIEnv) == "" {
@@ -92,4 +85,17 @@ func Run(ctx context.Context, name string, args []string, getenv func(string) st
 	// flush, and the default exit is what Lambda wants at shutdown.
 	lambda.StartWithOptions(fn, lambda.WithContext(ctx))
 	return nil
+}
+
+// Adapt returns h as every function is served, under Lambda and in local
+// mode: every answer carries the security headers, whether h sets them or
+// not (h may override one), and so do the adapter's own answers; BASE_PATH
+// is stripped; one log line per request goes to logger. Tests and benchmarks
+// that mean "the function as deployed" use it too.
+func Adapt(h http.Handler, logger *slog.Logger, getenv func(string) string) *lambdahttp.Handler {
+	return lambdahttp.New(secheaders.Wrap(h),
+		lambdahttp.WithLogger(logger),
+		lambdahttp.WithBasePath(strings.TrimSpace(getenv(basePathEnv))),
+		lambdahttp.WithHeaders(secheaders.Header()),
+	)
 }

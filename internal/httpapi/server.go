@@ -6,7 +6,6 @@ import (
 
 	"github.com/whatsapp-contact-processor/health/internal/checks"
 	"github.com/whatsapp-contact-processor/health/internal/config"
-	"github.com/whatsapp-contact-processor/health/internal/secheaders"
 )
 
 // Option configures [NewServer].
@@ -39,8 +38,10 @@ func WithTrustedCaller(caller func(r *http.Request) (principal string, ok bool))
 	return func(s *server) { s.trusted = caller }
 }
 
-// NewServer returns the service's whole HTTP surface. Middleware is applied
-// here, once, so every route (and every 404) gets the same headers.
+// NewServer returns the service's whole HTTP surface. CORS is applied here,
+// once, so every route (and every 404) answers preflights alike; the
+// security headers are the shared wiring's (funcmain.Adapt), as for every
+// function.
 func NewServer(cfg config.Config, opts ...Option) http.Handler {
 	var s server
 	for _, o := range opts {
@@ -58,7 +59,5 @@ func NewServer(cfg config.Config, opts ...Option) http.Handler {
 	rt := routes{}
 	addRoutes(rt, checks.New(copts...), newDetails(cfg, s.trusted, s.logger), cfg.Drain)
 
-	h := withCORS(cfg, rt)
-	h = secheaders.Wrap(h)
-	return h
+	return withCORS(cfg, rt)
 }

@@ -15,10 +15,9 @@ import (
 	"github.com/awslabs/aws-lambda-go-api-proxy/httpadapter"
 
 	"github.com/whatsapp-contact-processor/health/internal/config"
+	"github.com/whatsapp-contact-processor/health/internal/funcmain"
 	"github.com/whatsapp-contact-processor/health/internal/httpapi"
-	"github.com/whatsapp-contact-processor/health/internal/lambdahttp"
 	"github.com/whatsapp-contact-processor/health/internal/lambdalog"
-	"github.com/whatsapp-contact-processor/health/internal/secheaders"
 )
 
 // Front is one AWS service in front of the function, with the sample event
@@ -68,11 +67,12 @@ func (f Front) Floor() lambda.Handler { return lambda.NewHandler(f.floor) }
 // Ours is the function as funcmain wires it (default configuration, JSON
 // logging at INFO to discard), wrapped by the runtime as lambda.Start wraps it.
 func Ours() lambda.Handler {
-	logger := slog.New(lambdalog.New(discard{}, func(k string) string {
+	getenv := func(k string) string {
 		return map[string]string{"AWS_LAMBDA_LOG_FORMAT": "JSON", "AWS_LAMBDA_LOG_LEVEL": "INFO"}[k]
-	}))
+	}
+	logger := slog.New(lambdalog.New(discard{}, getenv))
 	app := httpapi.NewServer(config.Default())
-	return lambda.NewHandler(lambdahttp.New(app, lambdahttp.WithLogger(logger), lambdahttp.WithHeaders(secheaders.Header())))
+	return lambda.NewHandler(funcmain.Adapt(app, logger, getenv))
 }
 
 // discard drops the log lines after slog has formatted them: formatting is
