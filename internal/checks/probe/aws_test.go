@@ -170,6 +170,25 @@ func TestWhatsApp(t *testing.T) {
 		}
 	})
 
+	// A run abandoned at the budget may still be reading the secret when
+	// the next run starts: runs of one check overlap (go test -race).
+	t.Run("overlapping runs share no state but the token cache", func(t *testing.T) {
+		expires.Store(0)
+		cs, err := probe.Parse("wa=whatsapp://1001", probe.WithGetenv(env), probe.WithWhatsApp(wa), probe.WithSecretTTL(0))
+		if err != nil {
+			t.Fatal(err)
+		}
+		errs := make(chan error, 4)
+		for range cap(errs) {
+			go func() { errs <- cs[0].Func(t.Context()) }()
+		}
+		for range cap(errs) {
+			if err := <-errs; err != nil {
+				t.Error(err)
+			}
+		}
+	})
+
 	t.Run("the token is read once per TTL", func(t *testing.T) {
 		expires.Store(0)
 		cs, err := probe.Parse("wa=whatsapp://1001", probe.WithGetenv(env), probe.WithWhatsApp(wa), probe.WithSecretTTL(time.Hour))

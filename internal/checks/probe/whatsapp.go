@@ -103,9 +103,13 @@ func (c *config) whatsappTarget(id string) (func(context.Context) error, error) 
 	return func(ctx context.Context) error {
 		token := cache.get(c.now())
 		if token == "" {
-			if token, err = c.getSecretString(ctx, ep, w.TokenSecret); err != nil {
+			// A local err: the closure's captured one would be shared by a
+			// run abandoned at the budget and the next run.
+			t, err := c.getSecretString(ctx, ep, w.TokenSecret)
+			if err != nil {
 				return fmt.Errorf("WhatsApp access token: %w", err)
 			}
+			token = t
 			cache.put(token, c.now().Add(c.secretTTL))
 		}
 		phone := *api
