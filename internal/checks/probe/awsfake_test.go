@@ -38,8 +38,9 @@ func envWith(extra map[string]string) func(string) string {
 
 // verifySigV4 re-signs the signed part of r with the test credentials and
 // the request's own X-Amz-Date, and compares: the fake accepts only what
-// AWS would.
-func verifySigV4(r *http.Request, body []byte) error {
+// AWS would. The scope must name service, the SigV4 name AWS expects for
+// the operation: a signature scoped to another service is refused there.
+func verifySigV4(r *http.Request, body []byte, service string) error {
 	auth := r.Header.Get("Authorization")
 	var scope, signed string
 	for part := range strings.SplitSeq(strings.TrimPrefix(auth, "AWS4-HMAC-SHA256 "), ", ") {
@@ -51,8 +52,8 @@ func verifySigV4(r *http.Request, body []byte) error {
 		}
 	}
 	f := strings.Split(scope, "/") // key/date/region/service/aws4_request
-	if len(f) != 5 || f[0] != testAWSEnv["AWS_ACCESS_KEY_ID"] || f[2] != testAWSEnv["AWS_REGION"] {
-		return fmt.Errorf("credential scope %q", scope)
+	if len(f) != 5 || f[0] != testAWSEnv["AWS_ACCESS_KEY_ID"] || f[2] != testAWSEnv["AWS_REGION"] || f[3] != service {
+		return fmt.Errorf("credential scope %q, want service %q", scope, service)
 	}
 	if r.Header.Get("X-Amz-Security-Token") != testAWSEnv["AWS_SESSION_TOKEN"] {
 		return fmt.Errorf("no session token")
@@ -113,10 +114,32 @@ func newFakeAWSTLS(t testing.TB) *fakeAWS {
 	return f
 }
 
+// awsProtocol is what AWS expects of a request to the operation r names:
+// the SigV4 service name and, for the JSON protocols, the Content-Type.
+func awsProtocol(r *http.Request) (service, contentType string) {
+	target := r.Header.Get("X-Amz-Target")
+	switch {
+	case strings.HasPrefix(target, "DynamoDB_20120810."):
+		return "dynamodb", "application/x-amz-json-1.0"
+	case strings.HasPrefix(target, "AmazonSQS."):
+		return "sqs", "application/x-amz-json-1.0"
+	case strings.HasPrefix(target, "secretsmanager."):
+		return "secretsmanager", "application/x-amz-json-1.1"
+	case strings.HasPrefix(r.URL.Path, "/v1/whatsapp/"):
+		return "social-messaging", ""
+	}
+	return "s3", ""
+}
+
 func (f *fakeAWS) serve(w http.ResponseWriter, r *http.Request) {
 	body, _ := io.ReadAll(r.Body)
-	if err := verifySigV4(r, body); err != nil {
+	service, contentType := awsProtocol(r)
+	if err := verifySigV4(r, body, service); err != nil {
 		awsJSONError(w, 403, "InvalidSignatureException", err.Error())
+		return
+	}
+	if got := r.Header.Get("Content-Type"); got != contentType {
+		awsJSONError(w, 400, "SerializationException", fmt.Sprintf("Content-Type %q, want %q", got, contentType))
 		return
 	}
 	var in map[string]any
