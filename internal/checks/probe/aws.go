@@ -168,6 +168,22 @@ func (c *config) do(ctx context.Context, ep awsEndpoint, call awsCall) (awsReply
 	return awsReply{status: resp.StatusCode, header: resp.Header, body: body}, nil
 }
 
+// send does call and decodes a 200 answer's JSON into out; any other
+// answer becomes the check's error (see [awsCall.classify]).
+func (c *config) send(ctx context.Context, ep awsEndpoint, call awsCall, out any) error {
+	r, err := c.do(ctx, ep, call)
+	if err != nil {
+		return err
+	}
+	if r.status != http.StatusOK {
+		return call.classify(r)
+	}
+	if json.Unmarshal(r.body, out) != nil {
+		return fmt.Errorf("%s %s: unreadable answer", call.op, call.resource)
+	}
+	return nil
+}
+
 // client is an HTTP client whose every network step ends with ctx (see
 // [HTTP]); redirects are answers, not followed.
 func (c *config) client(ctx context.Context, scheme string) *http.Client {

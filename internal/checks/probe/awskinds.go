@@ -101,18 +101,11 @@ func (c *config) dynamoDB(ep awsEndpoint, table string) func(context.Context) er
 	return func(ctx context.Context) error {
 		call := jsonCall(ep, "1.0", "DynamoDB_20120810.DescribeTable", map[string]string{"TableName": table})
 		call.op, call.resource, call.action = "DescribeTable", table, "dynamodb:DescribeTable"
-		r, err := c.do(ctx, ep, call)
-		if err != nil {
-			return err
-		}
-		if r.status != http.StatusOK {
-			return call.classify(r)
-		}
 		var out struct {
 			Table struct{ TableStatus string }
 		}
-		if err := json.Unmarshal(r.body, &out); err != nil {
-			return fmt.Errorf("DescribeTable %s: unreadable answer", table)
+		if err := c.send(ctx, ep, call, &out); err != nil {
+			return err
 		}
 		switch out.Table.TableStatus {
 		case "ACTIVE", "UPDATING":
@@ -165,16 +158,12 @@ func (c *config) sqs(ep awsEndpoint, queue string) func(context.Context) error {
 			call := jsonCall(ep, "1.0", "AmazonSQS.GetQueueUrl", map[string]string{"QueueName": queue})
 			call.op, call.resource, call.action = "GetQueueUrl", name, "sqs:GetQueueUrl"
 			call.header.Set("X-Amzn-Query-Mode", "true")
-			r, err := c.do(ctx, ep, call)
-			if err != nil {
+			var out struct{ QueueUrl string }
+			if err := c.send(ctx, ep, call, &out); err != nil {
 				return err
 			}
-			if r.status != http.StatusOK {
-				return call.classify(r)
-			}
-			var out struct{ QueueUrl string }
-			if json.Unmarshal(r.body, &out) != nil || out.QueueUrl == "" {
-				return fmt.Errorf("GetQueueUrl %s: unreadable answer", name)
+			if out.QueueUrl == "" {
+				return fmt.Errorf("GetQueueUrl %s: the answer has no QueueUrl", name)
 			}
 			qurl = out.QueueUrl
 		}
@@ -182,15 +171,11 @@ func (c *config) sqs(ep awsEndpoint, queue string) func(context.Context) error {
 			map[string]any{"QueueUrl": qurl, "AttributeNames": []string{"QueueArn"}})
 		call.op, call.resource, call.action = "GetQueueAttributes", name, "sqs:GetQueueAttributes"
 		call.header.Set("X-Amzn-Query-Mode", "true")
-		r, err := c.do(ctx, ep, call)
-		if err != nil {
+		var out struct{ Attributes map[string]string }
+		if err := c.send(ctx, ep, call, &out); err != nil {
 			return err
 		}
-		if r.status != http.StatusOK {
-			return call.classify(r)
-		}
-		var out struct{ Attributes map[string]string }
-		if json.Unmarshal(r.body, &out) != nil || out.Attributes["QueueArn"] == "" {
+		if out.Attributes["QueueArn"] == "" {
 			return fmt.Errorf("GetQueueAttributes %s: the answer has no QueueArn", name)
 		}
 		return nil
@@ -203,18 +188,11 @@ func (c *config) secret(ep awsEndpoint, id string) func(context.Context) error {
 	return func(ctx context.Context) error {
 		call := jsonCall(ep, "1.1", "secretsmanager.DescribeSecret", map[string]string{"SecretId": id})
 		call.op, call.resource, call.action = "DescribeSecret", id, "secretsmanager:DescribeSecret"
-		r, err := c.do(ctx, ep, call)
-		if err != nil {
-			return err
-		}
-		if r.status != http.StatusOK {
-			return call.classify(r)
-		}
 		var out struct {
 			DeletedDate *json.Number
 		}
-		if err := json.Unmarshal(r.body, &out); err != nil {
-			return fmt.Errorf("DescribeSecret %s: unreadable answer", id)
+		if err := c.send(ctx, ep, call, &out); err != nil {
+			return err
 		}
 		if out.DeletedDate != nil {
 			return fmt.Errorf("DescribeSecret %s: scheduled for deletion", id)
@@ -228,15 +206,11 @@ func (c *config) secret(ep awsEndpoint, id string) func(context.Context) error {
 func (c *config) getSecretString(ctx context.Context, ep awsEndpoint, id string) (string, error) {
 	call := jsonCall(ep, "1.1", "secretsmanager.GetSecretValue", map[string]string{"SecretId": id})
 	call.op, call.resource, call.action = "GetSecretValue", id, "secretsmanager:GetSecretValue"
-	r, err := c.do(ctx, ep, call)
-	if err != nil {
+	var out struct{ SecretString string }
+	if err := c.send(ctx, ep, call, &out); err != nil {
 		return "", err
 	}
-	if r.status != http.StatusOK {
-		return "", call.classify(r)
-	}
-	var out struct{ SecretString string }
-	if json.Unmarshal(r.body, &out) != nil || out.SecretString == "" {
+	if out.SecretString == "" {
 		return "", fmt.Errorf("GetSecretValue %s: no SecretString", id)
 	}
 	return strings.TrimSpace(out.SecretString), nil
@@ -252,18 +226,11 @@ func (c *config) socialMessaging(ep awsEndpoint, id string) func(context.Context
 	return func(ctx context.Context) error {
 		call := awsCall{method: http.MethodGet, url: &u, op: "GetLinkedWhatsAppBusinessAccountPhoneNumber", resource: id,
 			action: "social-messaging:GetLinkedWhatsAppBusinessAccountPhoneNumber"}
-		r, err := c.do(ctx, ep, call)
-		if err != nil {
-			return err
-		}
-		if r.status != http.StatusOK {
-			return call.classify(r)
-		}
 		var out struct {
 			PhoneNumber struct{ QualityRating string } `json:"phoneNumber"`
 		}
-		if err := json.Unmarshal(r.body, &out); err != nil {
-			return fmt.Errorf("GetLinkedWhatsAppBusinessAccountPhoneNumber %s: unreadable answer", id)
+		if err := c.send(ctx, ep, call, &out); err != nil {
+			return err
 		}
 		if strings.EqualFold(out.PhoneNumber.QualityRating, "RED") {
 			return checks.Warn(fmt.Errorf("GetLinkedWhatsAppBusinessAccountPhoneNumber %s: quality rating RED", id))
