@@ -25,7 +25,7 @@ var checkARNs = map[string]string{
 	"CheckedTableArns":       "arn:aws:dynamodb:eu-west-1:123456789012:table/contacts,arn:aws:dynamodb:eu-west-1:123456789012:table/opt-outs",
 	"CheckedBucketArns":      "arn:aws:s3:::contact-exports",
 	"CheckedQueueArns":       "arn:aws:sqs:eu-west-1:123456789012:inbound.fifo",
-	"CheckedSecretArns":      "arn:aws:secretsmanager:eu-west-1:123456789012:secret:crm/api-key-AbCdEf",
+	"CheckedSecretArns":      "arn:aws:secretsmanager:eu-west-1:123456789012:secret:crm/api-key-AbCdEf,arn:aws:secretsmanager:eu-west-1:123456789012:secret:crm/old-key-??????",
 	"CheckedPhoneNumberArns": "arn:aws:social-messaging:eu-west-1:123456789012:phone-number-id/0123456789abcdef0123456789abcdef",
 	"WhatsAppTokenSecretArn": "arn:aws:secretsmanager:eu-west-1:123456789012:secret:whatsapp/token-AbCdEf",
 }
@@ -113,6 +113,16 @@ func TestCheckParametersAcceptWhatTheDocsShow(t *testing.T) {
 		}
 		if !pattern.MatchString("") {
 			t.Errorf("%s rejects empty (its default: grant nothing)", param)
+		}
+	}
+	// The token's secret is the SecretId read and the role's Resource: a
+	// partial ARN (no random suffix) or a wildcard would deploy a role that
+	// cannot read it.
+	token := regexp.MustCompile(dig(t, params, "WhatsAppTokenSecretArn", "AllowedPattern").(string))
+	for _, arn := range []string{"arn:aws:secretsmanager:eu-west-1:123456789012:secret:whatsapp/token",
+		"arn:aws:secretsmanager:eu-west-1:123456789012:secret:whatsapp/token-??????"} {
+		if token.MatchString(arn) {
+			t.Errorf("WhatsAppTokenSecretArn accepts %s", arn)
 		}
 	}
 }
