@@ -344,7 +344,7 @@ func TestParametersReachTheFunctions(t *testing.T) {
 			if params[p] == nil {
 				continue
 			}
-			val := sampleValue(params[p].(map[string]any))
+			val := sampleValue(t, p, params[p].(map[string]any))
 			got := props(resources(parseTemplate(t, map[string]string{p: val}), functionTypes...)[id])
 			equalJSON(t, id+" "+name+" with "+p+"="+val, dig(t, got, "Environment", "Variables", name), val)
 		}
@@ -399,9 +399,11 @@ func TestParametersReachTheFunctions(t *testing.T) {
 	}
 }
 
-// sampleValue is a value of the parameter that its constraints accept, other than
-// its default where one of a few candidates fits.
-func sampleValue(p map[string]any) string {
+// sampleValue is a value of the parameter, other than its default, that its
+// constraints accept: a variable that got the default whatever was given would pass
+// with the default.
+func sampleValue(t *testing.T, name string, p map[string]any) string {
+	t.Helper()
 	def := cfn.Text(p["Default"])
 	if allowed, ok := p["AllowedValues"].([]any); ok {
 		for _, a := range allowed {
@@ -410,14 +412,15 @@ func sampleValue(p map[string]any) string {
 			}
 		}
 	}
-	candidates := []string{"7", "/api", "1.2s", "250ms", strings.Repeat("s", 40), "https://a.example", "a=tcp://db:5432", "other-service"}
+	candidates := []string{"7", "/api", "1.2s", "250ms", strings.Repeat("s", 40), "https://a.example", "a=tcp://db:5432", "other-service",
+		"arn:aws:secretsmanager:us-east-1:123456789012:secret:whatsapp/token-AbCdEf"}
 	for _, c := range candidates {
 		if c != def && checkParam(p, c) == "" {
 			return c
 		}
 	}
-	// Nothing else fits its pattern: the default still shows the value arrives.
-	return def
+	t.Fatalf("parameter %s: no sample value other than its default among %v", name, candidates)
+	return ""
 }
 
 // checkParam says why a parameter's constraints refuse v ("" if they accept it).
