@@ -5,12 +5,10 @@ import (
 	"net"
 	"net/http"
 	"net/http/httptest"
-	"runtime"
 	"strings"
 	"testing"
 	"time"
 
-	"github.com/whatsapp-contact-processor/health/internal/checks"
 	"github.com/whatsapp-contact-processor/health/internal/checks/probe"
 )
 
@@ -69,23 +67,10 @@ func TestAWSFaultsLeaveNothingBehind(t *testing.T) {
 				if err != nil {
 					t.Fatal(err)
 				}
-				c := checks.New(checks.WithBudget(budget), checks.WithCacheTTL(0), checks.WithCheck(cs...))
-				baseS, baseG := sockets(t), runtime.NumGoroutine()
-				start := time.Now()
-				res := c.Check(t.Context())
-				answered := time.Since(start)
-				if res.Status != checks.StatusFail || res.Checks[0].Err == nil || !strings.Contains(res.Checks[0].Err.Error(), "timed out") {
-					t.Errorf("got %s (%v), want fail, timed out", res.Status, res.Checks[0].Err)
-				}
-				took, s, g := settled(t, baseS, baseG, time.Second)
-				if s > 0 || g > 0 {
-					buf := make([]byte, 1<<16)
-					t.Errorf("1s after the answer: %d sockets and %d goroutines more than before the run\n%s",
-						s, g, buf[:runtime.Stack(buf, true)])
-				}
-				t.Logf("fault=%q endpoint=%s target=%s answer=%s after=%v back-to-baseline-after=%v left-after-1s=%d sockets,%d goroutines",
+				res, answered, took := runFault(t, cs, budget, "timed out")
+				t.Logf("fault=%q endpoint=%s target=%s answer=%s after=%v back-to-baseline-after=%v",
 					ep.fault, strings.SplitN(ep.url, ":", 2)[0], strings.SplitN(target, ":", 2)[0], res.Status,
-					answered.Round(time.Millisecond), took.Round(time.Millisecond), s, g)
+					answered.Round(time.Millisecond), took.Round(time.Millisecond))
 			})
 		}
 	}
