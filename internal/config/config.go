@@ -5,7 +5,6 @@ package config
 
 import (
 	"fmt"
-	"net/url"
 	"strconv"
 	"strings"
 	"time"
@@ -202,9 +201,8 @@ func loadWhatsApp(get func(string) string, w *probe.WhatsApp) error {
 		w.WarnDays = n
 	}
 	if v := get("HEALTH_WHATSAPP_API_URL"); v != "" {
-		u, err := url.Parse(v)
-		if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" || u.User != nil || u.RawQuery != "" {
-			return fmt.Errorf("HEALTH_WHATSAPP_API_URL: want http(s)://host[:port], e.g. %s", probe.DefaultWhatsAppAPIURL)
+		if _, err := probe.BaseURL("HEALTH_WHATSAPP_API_URL", v); err != nil {
+			return fmt.Errorf("%w, e.g. %s", err, probe.DefaultWhatsAppAPIURL)
 		}
 		w.APIURL = v
 	}

@@ -74,11 +74,10 @@ func (c *config) resolveAWS(svc awsService) (awsEndpoint, error) {
 			if v == "" {
 				continue
 			}
-			u, err := url.Parse(v)
-			if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || u.User != nil || u.RawQuery != "" {
-				return awsEndpoint{}, fmt.Errorf("%s: want http(s)://host[:port]", name)
+			u, err := BaseURL(name, v)
+			if err != nil {
+				return awsEndpoint{}, err
 			}
-			u.Path = strings.TrimSuffix(u.Path, "/")
 			ep.base, ep.custom = u, true
 			return ep, nil
 		}
@@ -89,6 +88,19 @@ func (c *config) resolveAWS(svc awsService) (awsEndpoint, error) {
 	}
 	ep.base = &url.URL{Scheme: "https", Host: svc.host + "." + region + "." + suffix}
 	return ep, nil
+}
+
+// BaseURL parses the value v of the endpoint variable name (an
+// AWS_ENDPOINT_URL*, HEALTH_WHATSAPP_API_URL): http(s)://host[:port] and
+// an optional path, no user, query or fragment. The path loses its
+// trailing slash. The error names the variable, not the value.
+func BaseURL(name, v string) (*url.URL, error) {
+	u, err := url.Parse(v)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || u.User != nil || u.RawQuery != "" || u.Fragment != "" {
+		return nil, fmt.Errorf("%s: want http(s)://host[:port]", name)
+	}
+	u.Path = strings.TrimSuffix(u.Path, "/")
+	return u, nil
 }
 
 // awsCall is one signed request.

@@ -91,11 +91,11 @@ func (c *config) whatsappTarget(id string) (func(context.Context) error, error) 
 	if err != nil {
 		return nil, err
 	}
-	api, err := url.Parse(w.APIURL)
-	if err != nil || (api.Scheme != "https" && api.Scheme != "http") || api.Host == "" || api.User != nil || api.RawQuery != "" {
-		return nil, fmt.Errorf("HEALTH_WHATSAPP_API_URL: want http(s)://host[:port]")
+	api, err := BaseURL("HEALTH_WHATSAPP_API_URL", w.APIURL)
+	if err != nil {
+		return nil, err
 	}
-	api.Path = strings.TrimSuffix(api.Path, "/") + "/" + w.APIVersion
+	api.Path += "/" + w.APIVersion
 	if ep.base.Scheme == "https" || api.Scheme == "https" {
 		c.rootCAs() // now, not in the first check
 	}
