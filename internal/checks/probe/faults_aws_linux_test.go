@@ -1,10 +1,7 @@
 package probe_test
 
 import (
-	"io"
 	"net"
-	"net/http"
-	"net/http/httptest"
 	"strings"
 	"testing"
 	"time"
@@ -22,19 +19,7 @@ func TestAWSFaultsLeaveNothingBehind(t *testing.T) {
 	silent := silentServer(t)
 	_, port, _ := net.SplitHostPort(silent)
 	dns := silentDNS(t)
-	release := make(chan struct{})
-	endless := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		// Read the request first: the server notices the client hang up
-		// only once the body is consumed.
-		io.Copy(io.Discard, r.Body)
-		w.Write([]byte(`{"Table":`))
-		w.(http.Flusher).Flush()
-		select {
-		case <-r.Context().Done():
-		case <-release:
-		}
-	}))
-	t.Cleanup(func() { close(release); endless.Close() })
+	endless := endlessServer(t, `{"Table":`)
 	sm := newFakeAWS(t, "EAAGtoken")
 
 	const budget = 300 * time.Millisecond

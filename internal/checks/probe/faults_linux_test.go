@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"net"
 	"net/http"
 	"net/http/httptest"
@@ -157,6 +158,25 @@ func runFault(t *testing.T, cs []checks.Check, budget time.Duration, wantErr str
 	return res, answered, took
 }
 
+// endlessServer answers 200 with start and then never ends the body, until
+// the client hangs up or the test ends.
+func endlessServer(t *testing.T, start string) *httptest.Server {
+	release := make(chan struct{})
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		// Read the request first: the server notices the client hang up
+		// only once the body is consumed.
+		io.Copy(io.Discard, r.Body)
+		w.Write([]byte(start))
+		w.(http.Flusher).Flush()
+		select {
+		case <-r.Context().Done():
+		case <-release:
+		}
+	}))
+	t.Cleanup(func() { close(release); srv.Close() })
+	return srv
+}
+
 // TestFaultsLeaveNothingBehind is the fault table of docs/readiness.md: each
 // dependency fault answers fail, and once the answer is out, no socket and
 // no goroutine of the run remains. Run it with -v for the figures.
@@ -165,16 +185,7 @@ func TestFaultsLeaveNothingBehind(t *testing.T) {
 	silent := silentServer(t)
 	_, port, _ := net.SplitHostPort(silent)
 	dns := silentDNS(t)
-	release := make(chan struct{})
-	endless := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		w.Write([]byte("partial"))
-		w.(http.Flusher).Flush()
-		select {
-		case <-r.Context().Done():
-		case <-release:
-		}
-	}))
-	t.Cleanup(func() { close(release); endless.Close() })
+	endless := endlessServer(t, "partial")
 
 	const budget = 300 * time.Millisecond
 	tests := []struct{ fault, spec, wantErr string }{
