@@ -18,6 +18,8 @@ var checkReadActions = map[string][]string{
 	"CheckedSecretArns":      {"secretsmanager:DescribeSecret"},
 	"CheckedPhoneNumberArns": {"social-messaging:GetLinkedWhatsAppBusinessAccountPhoneNumber"},
 	"WhatsAppTokenSecretArn": {"secretsmanager:GetSecretValue"},
+	// Only with WhatsAppTokenSecretArn: the key the token's secret is encrypted with.
+	"WhatsAppTokenKmsKeyArn": {"kms:Decrypt"},
 }
 
 // checkARNs are example values for each parameter.
@@ -28,11 +30,13 @@ var checkARNs = map[string]string{
 	"CheckedSecretArns":      "arn:aws:secretsmanager:eu-west-1:123456789012:secret:crm/api-key-AbCdEf,arn:aws:secretsmanager:eu-west-1:123456789012:secret:crm/old-key-??????",
 	"CheckedPhoneNumberArns": "arn:aws:social-messaging:eu-west-1:123456789012:phone-number-id/0123456789abcdef0123456789abcdef",
 	"WhatsAppTokenSecretArn": "arn:aws:secretsmanager:eu-west-1:123456789012:secret:whatsapp/token-AbCdEf",
+	"WhatsAppTokenKmsKeyArn": "arn:aws:kms:eu-west-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab",
 }
 
 // checkGrants lists, for every action on a data service (DynamoDB, S3, SQS, Secrets
-// Manager, End User Messaging Social), the resources any role or managed policy of the
-// resolved template allows it on.
+// Manager, End User Messaging Social) or KMS, the resources any role or managed policy of
+// the resolved template allows it on. A KMS grant must be for Secrets Manager's requests
+// only (kms:ViaService).
 func checkGrants(t *testing.T, tpl map[string]any) map[string][]string {
 	t.Helper()
 	var docs []any
@@ -54,6 +58,12 @@ func checkGrants(t *testing.T, tpl map[string]any) map[string][]string {
 			for _, a := range list(st["Action"]) {
 				service, _, _ := strings.Cut(a, ":")
 				switch service {
+				case "kms":
+					via := cfn.Text(cfn.AsMap(cfn.AsMap(st["Condition"])["StringEquals"])["kms:ViaService"])
+					if !strings.HasPrefix(via, "secretsmanager.") {
+						t.Errorf("%s on %v not limited to Secrets Manager's requests (kms:ViaService %q)", a, st["Resource"], via)
+					}
+					fallthrough
 				case "dynamodb", "s3", "sqs", "secretsmanager", "social-messaging":
 					got[a] = append(got[a], list(st["Resource"])...)
 				}
@@ -78,7 +88,8 @@ func TestRolesGrantCheckReadsOnlyOnNamedResources(t *testing.T) {
 		{"none named", nil},
 		{"tables only", []string{"CheckedTableArns"}},
 		{"the WhatsApp token only", []string{"WhatsAppTokenSecretArn"}},
-		{"every kind", []string{"CheckedTableArns", "CheckedBucketArns", "CheckedQueueArns", "CheckedSecretArns", "CheckedPhoneNumberArns", "WhatsAppTokenSecretArn"}},
+		{"the WhatsApp token's key without the token", []string{"WhatsAppTokenKmsKeyArn"}},
+		{"every kind", []string{"CheckedTableArns", "CheckedBucketArns", "CheckedQueueArns", "CheckedSecretArns", "CheckedPhoneNumberArns", "WhatsAppTokenSecretArn", "WhatsAppTokenKmsKeyArn"}},
 	}
 	for _, p := range profiles {
 		t.Run(p.name, func(t *testing.T) {
@@ -91,6 +102,9 @@ func TestRolesGrantCheckReadsOnlyOnNamedResources(t *testing.T) {
 				for _, a := range checkReadActions[param] {
 					want[a] = arns
 				}
+			}
+			if overrides["WhatsAppTokenSecretArn"] == "" {
+				delete(want, "kms:Decrypt") // a key alone decrypts nothing
 			}
 			equalJSON(t, "grants to data services", checkGrants(t, parseTemplate(t, overrides)), want)
 		})

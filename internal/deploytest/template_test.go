@@ -65,6 +65,7 @@ var profiles = []profile{
 		"CheckedSecretArns":      checkARNs["CheckedSecretArns"],
 		"CheckedPhoneNumberArns": checkARNs["CheckedPhoneNumberArns"],
 		"WhatsAppTokenSecretArn": checkARNs["WhatsAppTokenSecretArn"],
+		"WhatsAppTokenKmsKeyArn": checkARNs["WhatsAppTokenKmsKeyArn"],
 	}},
 }
 
