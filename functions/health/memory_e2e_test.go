@@ -16,10 +16,11 @@ const invokeLimit = 6 << 20
 
 // peakRSSBound is the most resident memory the bootstrap may reach serving
 // any event up to invokeLimit, under the template's MemorySize of 128 MB
-// with a quarter to spare. It is the worst peak TestPeakMemory measured
-// (2026-12-06, three runs: 68.0–68.1 MiB, 64,000 HTTP API headers), rounded
-// up.
-const peakRSSBound = 72 << 20
+// with more than a third to spare. The worst peak TestPeakMemory measured is
+// 68.0–68.1 MiB (2026-12-06, three runs, 64,000 HTTP API headers); the bound
+// leaves room for the collector's pacing on a loaded machine, where its
+// background marking gets less CPU and the heap grows further meanwhile.
+const peakRSSBound = 80 << 20
 
 // TestPeakMemory sends the real bootstrap, under the runtime emulator with
 // the template's 128 MB, one event of each shape that costs memory out of
