@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/whatsapp-contact-processor/health/internal/httpapi"
 	"github.com/whatsapp-contact-processor/health/internal/testutil/rietest"
 )
 
@@ -23,7 +24,7 @@ func TestAWSAndWhatsAppChecksThroughTheRuntimeEmulator(t *testing.T) {
 	for _, tc := range []struct {
 		name, graphToken, want string
 	}{
-		{"token accepted", token, `{"status":"healthy","message":"WhatsApp Contact Processor API is running"}`},
+		{"token accepted", token, httpapi.HealthyBody},
 		{"token rejected", "another-token", `{"status":"degraded","message":"WhatsApp Contact Processor API is running with degraded dependencies"}`},
 	} {
 		t.Run(tc.name, func(t *testing.T) {

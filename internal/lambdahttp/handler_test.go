@@ -17,11 +17,13 @@ import (
 	"time"
 
 	"github.com/aws/aws-lambda-go/lambdacontext"
+	"github.com/whatsapp-contact-processor/health/internal/httpapi"
 	"github.com/whatsapp-contact-processor/health/internal/lambdahttp"
 	"github.com/whatsapp-contact-processor/health/internal/testutil/syncbuf"
 )
 
-const seedBody = `{"status":"healthy","message":"WhatsApp Contact Processor API is running"}`
+// seedBody is what the test app answers: the health function's own body.
+const seedBody = httpapi.HealthyBody
 
 // response is the union of the three Lambda response shapes.
 type response struct {
