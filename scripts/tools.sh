@@ -23,11 +23,11 @@ venv_pip() {
 # One line per tool: name | installed when this succeeds | how to install it | what it enables.
 tools=(
 	"cfn-guard|test -x $guard_pkg/bin/ubuntu/$(uname -m)/cfn-guard|npm install --silent --no-save --no-audit --no-fund --prefix $cache/cfnguard @cdklabs/cdk-validator-cfnguard@0.0.62|TestControlTowerGuard (AWS Control Tower's proactive controls)"
-	"cfn-lint|command -v cfn-lint|venv_pip cfn-lint|TestCfnLint and make lint's cfn-lint"
-	"aws-sam-translator|python3 -c 'import samtranslator'|venv_pip aws-sam-translator|the SAM transform tests and TestControlTowerGuard"
+	"cfn-lint|command -v cfn-lint|venv_pip cfn-lint==1.51.0|TestCfnLint and make lint's cfn-lint"
+	"aws-sam-translator|python3 -c 'import samtranslator'|venv_pip aws-sam-translator==1.110.0|the SAM transform tests and TestControlTowerGuard"
 	"dynalite|test -e $cache/dynalite/node_modules/.bin/dynalite|npm install --silent --no-save --no-audit --no-fund --prefix $cache/dynalite dynalite@4.0.0|TestDynamoDBAgainstDynalite (dynamodb:// against a local DynamoDB)"
 	"fauxqs|test -e $cache/fauxqs/node_modules/fauxqs/dist/cli.js|npm install --silent --no-save --no-audit --no-fund --prefix $cache/fauxqs fauxqs@2.4.1|TestSQSAgainstFauxqs (sqs:// against a local SQS speaking its JSON protocol)"
-	"node22|test -x $cache/node22/node_modules/.bin/node|npm install --silent --no-save --no-audit --no-fund --prefix $cache/node22 node@22|TestSQSAgainstFauxqs (fauxqs needs Node.js 22.5+ for node:sqlite)"
+	"node22|test -x $cache/node22/node_modules/.bin/node|npm install --silent --no-save --no-audit --no-fund --prefix $cache/node22 node@22.23.3|TestSQSAgainstFauxqs (fauxqs needs Node.js 22.5+ for node:sqlite)"
 )
 
 installed() { eval "$1" >/dev/null 2>&1; }
