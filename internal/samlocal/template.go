@@ -12,6 +12,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/whatsapp-contact-processor/health/internal/cfn"
 	"github.com/whatsapp-contact-processor/health/internal/cfnyaml"
 )
 
@@ -31,7 +32,7 @@ var AnyMethods = []string{"GET", "DELETE", "PUT", "POST", "HEAD", "OPTIONS", "PA
 // Template is a SAM template with its parameter values fixed.
 type Template struct {
 	doc map[string]any
-	r   *resolver
+	e   *cfn.Evaluator
 }
 
 // Load reads and parses the template at path; see [Parse].
@@ -59,7 +60,7 @@ func Parse(data []byte, overrides map[string]string) (*Template, error) {
 	if _, ok := doc["Resources"].(map[string]any); !ok {
 		return nil, errors.New("template has no Resources")
 	}
-	return &Template{doc: doc, r: newResolver(doc, overrides)}, nil
+	return &Template{doc: doc, e: cfn.New(doc, overrides)}, nil
 }
 
 // Function is what local mode needs of one AWS::Serverless::Function.
@@ -111,8 +112,8 @@ type API struct {
 // AWS::Serverless::Functions, sorted.
 func (t *Template) Functions() []string {
 	var names []string
-	for id, r := range t.r.resources {
-		if asMap(r)["Type"] == "AWS::Serverless::Function" {
+	for id, r := range t.e.Resources {
+		if cfn.AsMap(r)["Type"] == "AWS::Serverless::Function" {
 			names = append(names, id)
 		}
 	}
@@ -133,16 +134,15 @@ func LogicalID(dir string) string {
 // Function returns the function with the given logical id, Globals.Function
 // merged in and its properties resolved.
 func (t *Template) Function(logicalID string) (*Function, error) {
-	resources := t.r.resources
-	res, ok := resources[logicalID].(map[string]any)
+	res, ok := t.e.Resources[logicalID].(map[string]any)
 	if !ok || res["Type"] != "AWS::Serverless::Function" {
 		return nil, fmt.Errorf("no AWS::Serverless::Function %q in the template (functions: %s)", logicalID, strings.Join(t.Functions(), ", "))
 	}
-	props, _ := mergeGlobals(asMap(t.doc["Globals"])["Function"], asMap(res["Properties"])).(map[string]any)
+	props, _ := cfn.MergeGlobals(cfn.AsMap(t.doc["Globals"])["Function"], cfn.AsMap(res["Properties"])).(map[string]any)
 
 	f := &Function{LogicalID: logicalID, Timeout: defaultTimeout, MemorySize: defaultMemorySize}
 	var err error
-	logging := asMap(props["LoggingConfig"])
+	logging := cfn.AsMap(props["LoggingConfig"])
 	for _, p := range []struct {
 		props map[string]any
 		key   string
@@ -167,31 +167,31 @@ func (t *Template) Function(logicalID string) (*Function, error) {
 		}
 		f.MemorySize = int(mb)
 	}
-	if f.Variables, err = t.variables(asMap(asMap(props["Environment"])["Variables"])); err != nil {
+	if f.Variables, err = t.variables(cfn.AsMap(cfn.AsMap(props["Environment"])["Variables"])); err != nil {
 		return nil, fmt.Errorf("%s: Environment: %w", logicalID, err)
 	}
-	if err := t.routes(f, asMap(props["Events"])); err != nil {
+	if err := t.routes(f, cfn.AsMap(props["Events"])); err != nil {
 		return nil, fmt.Errorf("%s: %w", logicalID, err)
 	}
 	return f, nil
 }
 
 func (t *Template) stringProp(props map[string]any, key string) (string, error) {
-	v, err := t.r.resolve(props[key])
+	v, err := t.e.Eval(props[key])
 	if err != nil {
-		if errors.Is(err, errUnresolved) {
+		if errors.Is(err, cfn.ErrUnresolved) {
 			return "", nil
 		}
 		return "", fmt.Errorf("%s: %w", key, err)
 	}
-	if v == nil || v == noValue {
+	if v == nil || v == cfn.NoValue {
 		return "", nil
 	}
-	return text(v), nil
+	return cfn.Text(v), nil
 }
 
 func (t *Template) number(v any) (float64, error) {
-	rv, err := t.r.resolve(v)
+	rv, err := t.e.Eval(v)
 	if err != nil {
 		return 0, err
 	}
@@ -212,13 +212,13 @@ func (t *Template) number(v any) (float64, error) {
 func (t *Template) variables(vars map[string]any) (map[string]string, error) {
 	out := make(map[string]string, len(vars))
 	for name, v := range vars {
-		rv, err := t.r.resolve(v)
+		rv, err := t.e.Eval(v)
 		switch {
-		case errors.Is(err, errUnresolved):
+		case errors.Is(err, cfn.ErrUnresolved):
 			out[name] = ""
 		case err != nil:
 			return nil, fmt.Errorf("%s: %w", name, err)
-		case rv == noValue:
+		case rv == cfn.NoValue:
 		default:
 			out[name] = envString(rv)
 		}
@@ -238,7 +238,7 @@ func envString(v any) string {
 			return strconv.FormatFloat(v, 'f', 1, 64)
 		}
 	}
-	return text(v)
+	return cfn.Text(v)
 }
 
 func (t *Template) routes(f *Function, events map[string]any) error {
@@ -249,7 +249,7 @@ func (t *Template) routes(f *Function, events map[string]any) error {
 	}
 	sort.Strings(names)
 	for _, name := range names {
-		ev := asMap(events[name])
+		ev := cfn.AsMap(events[name])
 		switch ev["Type"] {
 		case "Api":
 		case "HttpApi":
@@ -258,11 +258,11 @@ func (t *Template) routes(f *Function, events map[string]any) error {
 		default:
 			continue
 		}
-		raw := asMap(ev["Properties"])
+		raw := cfn.AsMap(ev["Properties"])
 		props := map[string]any{}
 		for _, key := range []string{"Path", "Method", "RestApiId", "Auth"} {
 			if v, ok := raw[key]; ok {
-				rv, err := t.r.resolve(v)
+				rv, err := t.e.Eval(v)
 				if err != nil && key != "Auth" { // authorizers are not run locally anyway
 					return fmt.Errorf("event %s: %s: %w", name, key, err)
 				}
@@ -274,8 +274,8 @@ func (t *Template) routes(f *Function, events map[string]any) error {
 		if !strings.HasPrefix(path, "/") {
 			return fmt.Errorf("event %s: Path %v: want a path starting with /", name, props["Path"])
 		}
-		if err := checkPath(path); err != nil {
-			return fmt.Errorf("event %s: %w", name, err)
+		if !resourcePath.MatchString(path) {
+			return fmt.Errorf("event %s: path %q: empty segment or bad path parameter", name, path)
 		}
 		methods, err := eventMethods(method)
 		if err != nil {
@@ -291,7 +291,7 @@ func (t *Template) routes(f *Function, events map[string]any) error {
 		if err != nil {
 			return fmt.Errorf("event %s: %w", name, err)
 		}
-		if a, ok := asMap(props["Auth"])["Authorizer"].(string); ok {
+		if a, ok := cfn.AsMap(props["Auth"])["Authorizer"].(string); ok {
 			authorizer = a
 		}
 		if authorizer == "NONE" {
@@ -341,13 +341,6 @@ func eventMethods(method string) ([]string, error) {
 // segments, and a greedy {name+} as the last segment.
 var resourcePath = regexp.MustCompile(`^/$|^(/[^/{}]+|/\{[^/{}+]+\})*(/\{[^/{}+]+\+\})?/?$`)
 
-func checkPath(path string) error {
-	if !resourcePath.MatchString(path) {
-		return fmt.Errorf("path %q: empty segment or bad path parameter", path)
-	}
-	return nil
-}
-
 // api describes the REST API with the given logical id, Globals.Api merged
 // in, with its default authorizer and what local mode does not emulate.
 func (t *Template) api(id string) (API, string, []string, error) {
@@ -356,53 +349,49 @@ func (t *Template) api(id string) (API, string, []string, error) {
 	if id == ImplicitAPI {
 		props = map[string]any{"StageName": "Prod"}
 	} else {
-		res := asMap(t.r.resources[id])
+		res := cfn.AsMap(t.e.Resources[id])
 		if res["Type"] != "AWS::Serverless::Api" {
 			return api, "", nil, fmt.Errorf("RestApiId %s is not an AWS::Serverless::Api in the template", id)
 		}
-		props = asMap(res["Properties"])
+		props = cfn.AsMap(res["Properties"])
 	}
-	merged, _ := mergeGlobals(asMap(t.doc["Globals"])["Api"], props).(map[string]any)
+	merged, _ := cfn.MergeGlobals(cfn.AsMap(t.doc["Globals"])["Api"], props).(map[string]any)
 	if id == ImplicitAPI {
 		merged["StageName"] = "Prod"
 	}
-	stage, err := t.r.resolve(merged["StageName"])
+	stage, err := t.e.Eval(merged["StageName"])
 	if err != nil {
 		return api, "", nil, fmt.Errorf("%s StageName: %w", id, err)
 	}
-	api.Stage = text(stage)
+	api.Stage = cfn.Text(stage)
 	if api.Stage == "" {
 		return api, "", nil, fmt.Errorf("%s has no StageName", id)
 	}
-	types, err := t.r.resolve(merged["BinaryMediaTypes"])
+	types, err := t.e.Eval(merged["BinaryMediaTypes"])
 	if err != nil {
 		return api, "", nil, fmt.Errorf("%s BinaryMediaTypes: %w", id, err)
 	}
-	for _, bt := range asList(types) {
+	list, _ := types.([]any)
+	for _, bt := range list {
 		if s, ok := bt.(string); ok {
 			api.BinaryMediaTypes = append(api.BinaryMediaTypes, strings.ReplaceAll(s, "~1", "/"))
 		}
 	}
 	if vars, ok := merged["Variables"]; ok {
-		rv, err := t.r.resolve(vars)
+		rv, err := t.e.Eval(vars)
 		if err != nil {
 			return api, "", nil, fmt.Errorf("%s Variables: %w", id, err)
 		}
 		api.StageVariables = map[string]string{}
-		for k, v := range asMap(rv) {
-			api.StageVariables[k] = text(v)
+		for k, v := range cfn.AsMap(rv) {
+			api.StageVariables[k] = cfn.Text(v)
 		}
 	}
 	var notes []string
 	if _, ok := merged["Cors"]; ok {
 		notes = append(notes, fmt.Sprintf("%s: Cors is not emulated; the function answers preflights itself", id))
 	}
-	auth, _ := t.r.resolve(merged["Auth"])
-	defaultAuth, _ := asMap(auth)["DefaultAuthorizer"].(string)
+	auth, _ := t.e.Eval(merged["Auth"])
+	defaultAuth, _ := cfn.AsMap(auth)["DefaultAuthorizer"].(string)
 	return api, defaultAuth, notes, nil
-}
-
-func asList(v any) []any {
-	l, _ := v.([]any)
-	return l
 }
