@@ -1,6 +1,6 @@
 // Package cfn evaluates a CloudFormation or SAM template's intrinsic
 // functions (Ref, Fn::If/Sub/Join/Split/Select/Equals/And/Or/Not/FindInMap/
-// Base64/GetAtt, Condition, AWS::NoValue) against fixed parameter values and
+// GetAtt, Condition, AWS::NoValue) against fixed parameter values and
 // the pseudo parameters `sam local` uses. It is the one evaluator of the
 // project: local mode (internal/samlocal) reads a function's environment,
 // routes and stage with it, and the template tests (internal/deploytest)

@@ -1,7 +1,6 @@
 package cfn
 
 import (
-	"encoding/base64"
 	"errors"
 	"fmt"
 	"maps"
@@ -254,16 +253,6 @@ func (r *Evaluator) intrinsic(fn string, arg any) (any, error) {
 			return nil, fmt.Errorf("Fn::FindInMap: no %v/%v/%v in Mappings", args[0], args[1], args[2])
 		}
 		return v, nil
-	case "Fn::Base64":
-		v, err := r.Eval(arg)
-		if err != nil {
-			return nil, err
-		}
-		s, ok := v.(string)
-		if !ok {
-			return nil, fmt.Errorf("Fn::Base64: want a string, got %T", v)
-		}
-		return base64.StdEncoding.EncodeToString([]byte(s)), nil
 	case "Fn::GetAtt":
 		args, err := r.resolvedArgs(fn, arg, 2)
 		if err != nil {
@@ -271,8 +260,8 @@ func (r *Evaluator) intrinsic(fn string, arg any) (any, error) {
 		}
 		return r.getAtt(Text(args[0]), Text(args[1]))
 	}
-	// Fn::ImportValue, Fn::GetAZs, Fn::Cidr, Fn::Transform ... need a
-	// deployed account; SAM CLI leaves them unresolved too.
+	// Fn::ImportValue, Fn::GetAZs ... need a deployed account (SAM CLI leaves
+	// them unresolved too); Fn::Base64, Fn::Cidr ... no template here uses.
 	return nil, fmt.Errorf("%s: %w", fn, ErrUnresolved)
 }
 

@@ -253,7 +253,6 @@ Resources:
 		{expr: `!Split [",", !Ref P]`, want: ""}, // a list: "" as in SAM CLI
 		{expr: `!Select [1, !Split [",", !Ref P]]`, want: "b"},
 		{expr: `!Join ["-", [!Ref N, "x", true]]`, want: "3-x-true"},
-		{expr: `!Base64 hi`, want: "aGk="},
 		{expr: `!If [Either, y, n]`, want: "y"},
 		{expr: `!If [No, y, n]`, want: "n"},
 		{expr: `!Sub "${P}-${N}-${Fn.Arn}"`, want: "a,b-3-arn:aws:lambda:us-east-1:123456789012:function:Fn"},
