@@ -5,7 +5,6 @@ import (
 	"encoding/base64"
 	"encoding/hex"
 	"errors"
-	"mime"
 	"net"
 	"net/http"
 	"net/url"
@@ -26,8 +25,7 @@ const (
 )
 
 // Event is a REST API (payload 1.0) proxy event with the exact keys and
-// nulls SAM CLI's start-api sends: absent maps and an empty body are null,
-// isBase64Encoded is always present.
+// nulls SAM CLI's start-api sends.
 type Event struct {
 	Body                            *string             `json:"body"`
 	Headers                         map[string]string   `json:"headers"`
@@ -87,17 +85,12 @@ type Target struct {
 	Port             string   // X-Forwarded-Port: the port local mode listens on
 }
 
-// ErrBodyNotText is returned for a request body that is not UTF-8 and whose
-// Content-Type is not among the API's binary media types: SAM CLI answers
-// such a request with a 502 without invoking the function.
+// ErrBodyNotText: SAM CLI answers such a request with a 502 without invoking
+// the function.
 var ErrBodyNotText = errors.New("request body is not UTF-8 and its Content-Type is not a binary media type")
 
 // EventFromRequest builds the REST API event SAM CLI's start-api builds for
-// r with the given body: headers keep every value in multiValueHeaders and
-// the last in headers (as API Gateway does), X-Forwarded-Proto/-Port are
-// set, the query string is split as Python's parse_qsl splits it (only on
-// &, malformed % escapes and ; kept as sent), and the body is base64-encoded
-// when its Content-Type is one of the API's binary media types.
+// r with the given body.
 func EventFromRequest(r *http.Request, body []byte, requestID string, t Target) (*Event, error) {
 	now := time.Now().UTC()
 	ev := &Event{
@@ -127,7 +120,7 @@ func EventFromRequest(r *http.Request, body []byte, requestID string, t Target) 
 
 	ev.Headers = make(map[string]string, len(r.Header)+3)
 	ev.MultiValueHeaders = make(map[string][]string, len(r.Header)+3)
-	for k, v := range r.Header {
+	for k, v := range r.Header { // headers has the last value, as in API Gateway
 		ev.Headers[k] = v[len(v)-1]
 		ev.MultiValueHeaders[k] = v
 	}
@@ -177,10 +170,7 @@ func isBinary(types []string, contentType string) bool {
 	if slices.Contains(types, "*/*") {
 		return true
 	}
-	mt, _, err := mime.ParseMediaType(contentType)
-	if err != nil {
-		mt = strings.ToLower(strings.TrimSpace(strings.Split(contentType, ";")[0]))
-	}
+	mt := strings.ToLower(strings.TrimSpace(strings.Split(contentType, ";")[0]))
 	return mt != "" && slices.Contains(types, mt)
 }
 

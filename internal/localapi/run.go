@@ -27,39 +27,23 @@ type Options struct {
 	// Function narrows local mode to the function with this logical id,
 	// e.g. "HealthFunction"; "" serves every AWS::Serverless::Function of
 	// the template with Api events, as `sam local start-api` does.
-	Function string
-	// EnvVarsFile is a SAM --env-vars JSON file:
-	// {"HealthFunction": {...}, "Parameters": {...}}; "Parameters" there
-	// are environment variables for every function, as in SAM CLI.
-	EnvVarsFile string
-	// ParameterOverrides is SAM's --parameter-overrides text:
-	// "Key=Value Key2='a b'" or "ParameterKey=Key,ParameterValue=Value ...".
-	ParameterOverrides string
-	// LookupEnv is the shell's environment (os.LookupEnv). As in SAM CLI,
-	// a variable the template declares takes the shell's value over the
-	// template's; nil means no shell values.
-	LookupEnv func(string) (string, bool)
-	Logger    *slog.Logger   // request and route lines; nil discards them
-	Stdout    io.Writer      // where the mounted routes are printed; nil discards them
-	Ready     func(net.Addr) // told the listener's address (tests use port 0)
+	Function           string
+	EnvVarsFile        string                      // SAM's --env-vars JSON file: [samlocal.EnvVars]
+	ParameterOverrides string                      // SAM's --parameter-overrides: "Key=Value Key2='a b'"
+	LookupEnv          func(string) (string, bool) // the shell's environment (os.LookupEnv); nil: none
+	Logger             *slog.Logger                // request and route lines; nil discards them
+	Stdout             io.Writer                   // where the mounted routes are printed; nil discards them
+	Ready              func(net.Addr)              // told the listener's address (tests use port 0)
 }
 
-// NewFunc builds a function's Lambda handler in this process from its
-// environment as SAM would give it (template Environment.Variables with
-// parameters resolved, then overrides).
+// NewFunc builds a function's Lambda handler in this process from the
+// environment SAM would give it.
 type NewFunc func(getenv func(string) string) (lambda.Handler, error)
 
-// Run reads the template, mounts the Api routes of opts.Function (every
-// function when it is ""), builds each function's handler in process with
-// newFn, and serves until ctx is done, then drains in-flight requests. A
-// template, function, env or newFn error is returned before listening.
-//
-// Requests to a method and path the template does not route get API
-// Gateway's 403 {"message":"Missing Authentication Token"} without an
-// invocation. Each routed request becomes a REST API event as SAM CLI builds
-// it, the function runs under the template's Timeout, and its answer is
-// checked as API Gateway checks a proxy response: a function error, a
-// timeout or a malformed answer is a 502 {"message":"Internal server error"}.
+// Run serves the Api routes of opts.Function (every function when it is "")
+// with each handler built in process by newFn, until ctx is done, then drains
+// in-flight requests. A template, function, env or newFn error is returned
+// before listening.
 func Run(ctx context.Context, opts Options, newFn NewFunc) error {
 	return run(ctx, opts, func(_ *samlocal.Function, env map[string]string) (lambda.Handler, error) {
 		return newFn(func(k string) string { return env[k] })
@@ -147,10 +131,7 @@ func Environ(opts Options) (map[string]string, error) {
 	return fns[0].env, nil
 }
 
-// load reads the functions Run serves from opts' template and files
-// (opts.Function, or every one with Api events), each with the environment
-// it gets: AWS_* variables SAM CLI sets, and the template's variables with
-// overrides applied.
+// load reads the functions Run serves, each with the environment it gets.
 func load(opts Options) ([]*function, error) {
 	opts.Template = cmp.Or(opts.Template, DefaultTemplate)
 	overrides, err := samlocal.ParseParameterOverrides(opts.ParameterOverrides)

@@ -48,10 +48,8 @@ func Load(path string, overrides map[string]string) (*Template, error) {
 	return t, nil
 }
 
-// Parse parses a SAM template (YAML or JSON). Parameters take their
-// template defaults, then overrides (as --parameter-overrides gives them);
-// pseudo parameters take the fixed values `sam local` uses (us-east-1,
-// account 123456789012 ...) unless overridden too.
+// Parse parses a SAM template (YAML or JSON) with parameter values fixed as
+// [cfn.New] fixes them.
 func Parse(data []byte, overrides map[string]string) (*Template, error) {
 	doc, err := cfnyaml.Decode(data)
 	if err != nil {
@@ -70,23 +68,12 @@ type Function struct {
 	Handler      string
 	Timeout      time.Duration
 	MemorySize   int
+	Variables    map[string]string // Environment.Variables (Globals merged in) as envString makes them
 
-	// Variables are Environment.Variables (Globals merged in), resolved
-	// and turned into strings as SAM CLI does: true/false for booleans,
-	// "" for anything it cannot resolve. Use [Function.Env] for the whole
-	// environment the function sees.
-	Variables map[string]string
+	LogFormat, ApplicationLogLevel, LogGroup string // from LoggingConfig
 
-	// LoggingConfig's LogFormat, ApplicationLogLevel and LogGroup.
-	LogFormat, ApplicationLogLevel, LogGroup string
-
-	// Routes are the function's Api events grouped by path, sorted by
-	// path. HttpApi events are not among them (see Notes).
-	Routes []Route
-
-	// Notes say what of the template local mode does not emulate
-	// (authorizers, CORS, HttpApi events ...), one sentence each.
-	Notes []string
+	Routes []Route  // Api events (not HttpApi: see Notes) grouped by path, sorted
+	Notes  []string // what of the template local mode does not emulate, a sentence each
 }
 
 // Route is one path of a REST API mounted on the function.
@@ -94,9 +81,8 @@ type Route struct {
 	Path    string   // as in the template: /health, /items/{id}, /{proxy+}
 	Methods []string // upper case, sorted; ANY expanded to AnyMethods
 	API     API
-	// Authorizer names the route's authorizer (AWS_IAM, a Lambda
-	// authorizer's name), "" for none. SAM CLI ignores AWS_IAM and so does
-	// local mode: such routes answer without a signature.
+	// Authorizer is AWS_IAM, a Lambda authorizer's name, or "". SAM CLI
+	// ignores AWS_IAM and so does local mode.
 	Authorizer string
 }
 
@@ -108,8 +94,7 @@ type API struct {
 	StageVariables   map[string]string // the Variables property
 }
 
-// Functions returns the logical ids of the template's
-// AWS::Serverless::Functions, sorted.
+// Functions returns the logical ids of the template's functions, sorted.
 func (t *Template) Functions() []string {
 	var names []string
 	for id, r := range t.e.Resources {
