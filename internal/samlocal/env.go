@@ -69,6 +69,9 @@ func ParseEnvVars(data []byte) (EnvVars, error) {
 // "Parameters", and its entry for this function. Variables the template
 // does not declare are not passed, whatever the shell or the file say.
 func (f *Function) Env(lookup func(string) (string, bool), file EnvVars) map[string]string {
+	if lookup == nil {
+		lookup = func(string) (string, bool) { return "", false }
+	}
 	name := f.LogicalID
 	env := map[string]string{
 		"AWS_SAM_LOCAL":                   "true",
@@ -87,7 +90,7 @@ func (f *Function) Env(lookup func(string) (string, bool), file EnvVars) map[str
 	// SAM CLI passes the shell's AWS session, or placeholder keys without one.
 	env["AWS_ACCESS_KEY_ID"], env["AWS_SECRET_ACCESS_KEY"] = "defaultkey", "defaultsecret"
 	for _, k := range []string{"AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN"} {
-		if v, ok := lookupOK(lookup, k); ok {
+		if v, ok := lookup(k); ok {
 			env[k] = v
 		}
 	}
@@ -116,7 +119,7 @@ func (f *Function) Env(lookup func(string) (string, bool), file EnvVars) map[str
 		overrides[k] = v
 	}
 	for k, v := range f.Variables {
-		if s, ok := lookupOK(lookup, k); ok {
+		if s, ok := lookup(k); ok {
 			v = s
 		}
 		if s, ok := overrides[k]; ok {
@@ -125,13 +128,6 @@ func (f *Function) Env(lookup func(string) (string, bool), file EnvVars) map[str
 		env[k] = v
 	}
 	return env
-}
-
-func lookupOK(lookup func(string) (string, bool), k string) (string, bool) {
-	if lookup == nil {
-		return "", false
-	}
-	return lookup(k)
 }
 
 // The --parameter-overrides grammar of SAM CLI (samcli/cli/types.py): a key
