@@ -20,22 +20,18 @@ var NoValue = noValueType{}
 
 type noValueType struct{}
 
-// PseudoParameters are the values pseudo parameters take unless overridden,
-// as `sam local` gives them (SAM CLI's
-// IntrinsicsSymbolTable.DEFAULT_PSEUDO_PARAM_VALUES): fixed, fake values. The
-// template tests use the same ones, so a test and local mode see one stack.
+// PseudoParameters are the fake values `sam local` gives the pseudo parameters
+// the templates here use (SAM CLI's DEFAULT_PSEUDO_PARAM_VALUES), so a
+// template test and local mode see one stack.
 var PseudoParameters = map[string]any{
-	"AWS::AccountId":        "123456789012",
-	"AWS::NotificationARNs": []any{},
-	"AWS::Partition":        "aws",
-	"AWS::Region":           "us-east-1",
-	"AWS::StackName":        "local",
-	"AWS::StackId":          "arn:aws:cloudformation:us-east-1:123456789012:stack/local/51af3dc0-da77-11e4-872e-1234567db123",
-	"AWS::URLSuffix":        "localhost",
+	"AWS::AccountId": "123456789012",
+	"AWS::Partition": "aws",
+	"AWS::Region":    "us-east-1",
+	"AWS::StackName": "local",
+	"AWS::URLSuffix": "localhost",
 }
 
-// Evaluator evaluates CloudFormation intrinsic functions against fixed
-// parameter values, as far as a template can be evaluated without a stack.
+// Evaluator evaluates intrinsic functions against fixed parameter values.
 type Evaluator struct {
 	// Resources is the template's Resources section as written.
 	Resources map[string]any
@@ -53,9 +49,7 @@ type Evaluator struct {
 }
 
 // New fixes a decoded template's parameters: each takes its Default, then
-// its override (as --parameter-overrides gives them); pseudo parameters take
-// [PseudoParameters] unless overridden too. A list parameter's value is a
-// list however it was given.
+// its override; pseudo parameters take [PseudoParameters] unless overridden.
 func New(doc map[string]any, overrides map[string]string) *Evaluator {
 	r := &Evaluator{
 		doc:        doc,
@@ -95,8 +89,7 @@ func New(doc map[string]any, overrides map[string]string) *Evaluator {
 	return r
 }
 
-// Eval evaluates every intrinsic function in v. Keys whose value is
-// AWS::NoValue are dropped from maps and lists.
+// Eval evaluates every intrinsic function in v.
 func (r *Evaluator) Eval(v any) (any, error) {
 	switch v := v.(type) {
 	case map[string]any:
@@ -412,11 +405,10 @@ func (r *Evaluator) sub(arg any) (any, error) {
 	}
 }
 
-// Template evaluates the whole template for deployment as CloudFormation
-// would see it: Globals merged into each AWS::Serverless::Function and
-// AWS::Serverless::Api (and the section dropped, as the SAM transform does),
-// resources and outputs whose Condition is false left out, every other
-// value evaluated. Parameters, Conditions and Rules stay as written.
+// Template evaluates the whole template as CloudFormation would deploy it:
+// Globals merged (and dropped, as the SAM transform does), resources and
+// outputs whose Condition is false left out. Parameters, Conditions and
+// Rules stay as written.
 func (r *Evaluator) Template() (map[string]any, error) {
 	out := map[string]any{}
 	globals := AsMap(r.doc["Globals"])
