@@ -4,11 +4,8 @@
 // --parameter-overrides, an --env-vars file, Globals).
 //
 // It follows SAM CLI's own local providers (samcli/lib/providers,
-// samcli/lib/intrinsic_resolver, samcli/local/lambdafn/env_vars.py), not a
-// full CloudFormation model: intrinsic functions are evaluated where a
-// value can be known without a deployed stack, with the pseudo parameters
-// `sam local` uses, and left unresolved ("" in an environment variable, as
-// SAM CLI does) where it cannot. Templates are read with [cfnyaml].
+// samcli/local/lambdafn/env_vars.py), not a full CloudFormation model;
+// intrinsic functions are evaluated with [cfn].
 //
 // The Lambda build leaves this package out: only local mode imports it.
 package samlocal
