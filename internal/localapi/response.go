@@ -9,6 +9,8 @@ import (
 	"net/http"
 	"slices"
 	"strings"
+
+	"golang.org/x/net/http/httpguts"
 )
 
 // proxyResponse is a function's answer once checked, ready to write.
@@ -68,11 +70,11 @@ func parseProxyResponse(out []byte, accept string, binaryTypes []string) (*proxy
 		}
 	}
 	for k, vs := range resp.header {
-		if !validHeaderName(k) {
+		if !httpguts.ValidHeaderFieldName(k) {
 			return nil, fmt.Errorf("%q is not a header name", k)
 		}
 		for _, v := range vs {
-			if !validHeaderValue(v) {
+			if !httpguts.ValidHeaderFieldValue(v) { // no CR or LF smuggling a second header
 				return nil, fmt.Errorf("header %s holds a control character", k)
 			}
 		}
@@ -109,29 +111,4 @@ func isBinaryAnswer(binaryTypes []string, accept, contentType string) bool {
 		}
 	}
 	return false
-}
-
-// validHeaderName: an RFC 9110 token.
-func validHeaderName(k string) bool {
-	if k == "" {
-		return false
-	}
-	for i := 0; i < len(k); i++ {
-		c := k[i]
-		if c <= ' ' || c >= 0x7f || strings.IndexByte(`"(),/:;<=>?@[\]{}`, c) >= 0 {
-			return false
-		}
-	}
-	return true
-}
-
-// validHeaderValue: no control characters but tab (no CR or LF smuggling
-// a second header).
-func validHeaderValue(v string) bool {
-	for i := 0; i < len(v); i++ {
-		if c := v[i]; (c < ' ' && c != '\t') || c == 0x7f {
-			return false
-		}
-	}
-	return true
 }

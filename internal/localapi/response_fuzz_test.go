@@ -3,6 +3,8 @@ package localapi
 import (
 	"net/http"
 	"testing"
+
+	"golang.org/x/net/http/httpguts"
 )
 
 // FuzzParseProxyResponse feeds arbitrary function answers to the proxy
@@ -23,11 +25,11 @@ func FuzzParseProxyResponse(f *testing.F) {
 			t.Fatalf("accepted status %d", resp.status)
 		}
 		for k, vs := range resp.header {
-			if !validHeaderName(k) || k != http.CanonicalHeaderKey(k) {
+			if !httpguts.ValidHeaderFieldName(k) || k != http.CanonicalHeaderKey(k) {
 				t.Fatalf("accepted header name %q", k)
 			}
 			for _, v := range vs {
-				if !validHeaderValue(v) {
+				if !httpguts.ValidHeaderFieldValue(v) {
 					t.Fatalf("accepted header value %q", v)
 				}
 			}
