@@ -5,6 +5,7 @@ import (
 	"encoding/base64"
 	"encoding/hex"
 	"errors"
+	"maps"
 	"net"
 	"net/http"
 	"net/url"
@@ -118,26 +119,22 @@ func EventFromRequest(r *http.Request, body []byte, requestID string, t Target) 
 		ev.StageVariables = t.StageVariables
 	}
 
-	ev.Headers = make(map[string]string, len(r.Header)+3)
-	ev.MultiValueHeaders = make(map[string][]string, len(r.Header)+3)
-	for k, v := range r.Header { // headers has the last value, as in API Gateway
-		ev.Headers[k] = v[len(v)-1]
-		ev.MultiValueHeaders[k] = v
-	}
+	ev.MultiValueHeaders = make(map[string][]string, len(r.Header)+4)
+	maps.Copy(ev.MultiValueHeaders, r.Header)
 	// net/http moves Host and Transfer-Encoding out of the header map;
 	// the event keeps them, as SAM CLI's does.
 	if r.Host != "" {
-		ev.Headers["Host"] = r.Host
 		ev.MultiValueHeaders["Host"] = []string{r.Host}
 	}
 	if len(r.TransferEncoding) > 0 {
-		ev.Headers["Transfer-Encoding"] = strings.Join(r.TransferEncoding, ", ")
-		ev.MultiValueHeaders["Transfer-Encoding"] = []string{ev.Headers["Transfer-Encoding"]}
+		ev.MultiValueHeaders["Transfer-Encoding"] = []string{strings.Join(r.TransferEncoding, ", ")}
 	}
-	ev.Headers["X-Forwarded-Proto"] = "http"
 	ev.MultiValueHeaders["X-Forwarded-Proto"] = []string{"http"}
-	ev.Headers["X-Forwarded-Port"] = t.Port
 	ev.MultiValueHeaders["X-Forwarded-Port"] = []string{t.Port}
+	ev.Headers = make(map[string]string, len(ev.MultiValueHeaders))
+	for k, v := range ev.MultiValueHeaders {
+		ev.Headers[k] = v[len(v)-1] // the last value, as in API Gateway
+	}
 
 	if pairs := parseQuery(r.URL.RawQuery); len(pairs) > 0 {
 		ev.QueryStringParameters = make(map[string]string, len(pairs))
