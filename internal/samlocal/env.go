@@ -10,11 +10,9 @@ import (
 	"strings"
 )
 
-// EnvVars is an --env-vars file: a JSON object whose keys are function
-// logical ids (or FunctionNames), each mapping variable names to values,
-// plus an optional "Parameters" object whose variables apply to every
-// function. As in SAM CLI, "Parameters" here are environment variables, not
-// template parameters.
+// EnvVars is an --env-vars file: variables by function logical id (or
+// FunctionName), and under "Parameters" variables for every function (as in
+// SAM CLI: environment variables, not template parameters).
 type EnvVars map[string]map[string]string
 
 // LoadEnvVars reads an --env-vars file; see [ParseEnvVars].
@@ -31,9 +29,7 @@ func LoadEnvVars(path string) (EnvVars, error) {
 }
 
 // ParseEnvVars parses an --env-vars JSON file. Every top-level value must be
-// an object (SAM CLI refuses the file otherwise). Values become strings as
-// SAM CLI makes them: true/false, numbers as written, "" for null, lists
-// and objects.
+// an object, as SAM CLI requires; values become strings as SAM CLI makes them.
 func ParseEnvVars(data []byte) (EnvVars, error) {
 	dec := json.NewDecoder(bytes.NewReader(data))
 	dec.UseNumber()
