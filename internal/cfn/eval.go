@@ -299,8 +299,8 @@ func (r *Evaluator) ref(name string) (any, error) {
 	return name, nil
 }
 
-// getAtt, without Refs, knows only .Arn, which SAM CLI fakes as a Lambda function ARN in
-// its default account and region whatever the resource.
+// getAtt, without Refs, knows only .Arn, which SAM CLI fakes as a Lambda
+// function ARN whatever the resource.
 func (r *Evaluator) getAtt(res, attr string) (any, error) {
 	if r.Refs != nil {
 		return r.Refs(res, attr)
@@ -308,12 +308,8 @@ func (r *Evaluator) getAtt(res, attr string) (any, error) {
 	if attr != "Arn" {
 		return nil, fmt.Errorf("Fn::GetAtt %s.%s: %w", res, attr, ErrUnresolved)
 	}
-	name := res
-	if fn, ok := AsMap(AsMap(r.Resources[res])["Properties"])["FunctionName"].(string); ok && fn != "" {
-		name = fn
-	}
 	return fmt.Sprintf("arn:%s:lambda:%s:%s:function:%s",
-		Text(r.params["AWS::Partition"]), Text(r.params["AWS::Region"]), Text(r.params["AWS::AccountId"]), name), nil
+		Text(r.params["AWS::Partition"]), Text(r.params["AWS::Region"]), Text(r.params["AWS::AccountId"]), res), nil
 }
 
 // Condition evaluates the named condition of the template's Conditions.
