@@ -272,7 +272,7 @@ func (t *Template) routes(f *Function, events map[string]any) error {
 				return fmt.Errorf("event %s: RestApiId must be a logical id or a Ref to one", name)
 			}
 		}
-		api, authorizer, notes, err := t.api(apiID)
+		api, authorizer, err := t.api(apiID)
 		if err != nil {
 			return fmt.Errorf("event %s: %w", name, err)
 		}
@@ -281,11 +281,6 @@ func (t *Template) routes(f *Function, events map[string]any) error {
 		}
 		if authorizer == "NONE" {
 			authorizer = ""
-		}
-		for _, n := range notes {
-			if !slices.Contains(f.Notes, n) {
-				f.Notes = append(f.Notes, n)
-			}
 		}
 		if authorizer != "" && authorizer != "AWS_IAM" {
 			f.Notes = append(f.Notes, fmt.Sprintf("event %s: authorizer %s is not run locally; the route answers without it", name, authorizer))
@@ -327,8 +322,8 @@ func eventMethods(method string) ([]string, error) {
 var resourcePath = regexp.MustCompile(`^/$|^(/[^/{}]+|/\{[^/{}+]+\})*(/\{[^/{}+]+\+\})?/?$`)
 
 // api describes the REST API with the given logical id, Globals.Api merged
-// in, with its default authorizer and what local mode does not emulate.
-func (t *Template) api(id string) (API, string, []string, error) {
+// in, with its default authorizer.
+func (t *Template) api(id string) (API, string, error) {
 	api := API{LogicalID: id}
 	var props map[string]any
 	if id == ImplicitAPI {
@@ -336,7 +331,7 @@ func (t *Template) api(id string) (API, string, []string, error) {
 	} else {
 		res := cfn.AsMap(t.e.Resources[id])
 		if res["Type"] != "AWS::Serverless::Api" {
-			return api, "", nil, fmt.Errorf("RestApiId %s is not an AWS::Serverless::Api in the template", id)
+			return api, "", fmt.Errorf("RestApiId %s is not an AWS::Serverless::Api in the template", id)
 		}
 		props = cfn.AsMap(res["Properties"])
 	}
@@ -346,15 +341,15 @@ func (t *Template) api(id string) (API, string, []string, error) {
 	}
 	stage, err := t.e.Eval(merged["StageName"])
 	if err != nil {
-		return api, "", nil, fmt.Errorf("%s StageName: %w", id, err)
+		return api, "", fmt.Errorf("%s StageName: %w", id, err)
 	}
 	api.Stage = cfn.Text(stage)
 	if api.Stage == "" {
-		return api, "", nil, fmt.Errorf("%s has no StageName", id)
+		return api, "", fmt.Errorf("%s has no StageName", id)
 	}
 	types, err := t.e.Eval(merged["BinaryMediaTypes"])
 	if err != nil {
-		return api, "", nil, fmt.Errorf("%s BinaryMediaTypes: %w", id, err)
+		return api, "", fmt.Errorf("%s BinaryMediaTypes: %w", id, err)
 	}
 	list, _ := types.([]any)
 	for _, bt := range list {
@@ -365,18 +360,14 @@ func (t *Template) api(id string) (API, string, []string, error) {
 	if vars, ok := merged["Variables"]; ok {
 		rv, err := t.e.Eval(vars)
 		if err != nil {
-			return api, "", nil, fmt.Errorf("%s Variables: %w", id, err)
+			return api, "", fmt.Errorf("%s Variables: %w", id, err)
 		}
 		api.StageVariables = map[string]string{}
 		for k, v := range cfn.AsMap(rv) {
 			api.StageVariables[k] = cfn.Text(v)
 		}
 	}
-	var notes []string
-	if _, ok := merged["Cors"]; ok {
-		notes = append(notes, fmt.Sprintf("%s: Cors is not emulated; the function answers preflights itself", id))
-	}
 	auth, _ := t.e.Eval(merged["Auth"])
 	defaultAuth, _ := cfn.AsMap(auth)["DefaultAuthorizer"].(string)
-	return api, defaultAuth, notes, nil
+	return api, defaultAuth, nil
 }
