@@ -1,10 +1,9 @@
 // Package cfn evaluates a CloudFormation or SAM template's intrinsic
-// functions (Ref, Fn::If/Sub/Join/Split/Select/Equals/And/Or/Not/FindInMap/
-// GetAtt, Condition, AWS::NoValue) against fixed parameter values and
-// the pseudo parameters `sam local` uses. It is the one evaluator of the
-// project: local mode (internal/samlocal) reads a function's environment,
-// routes and stage with it, and the template tests (internal/deploytest)
-// check properties of the template as a given set of parameters deploys it.
+// functions against fixed parameter values and the pseudo parameters `sam
+// local` uses. It is the one evaluator of the project: local mode
+// (internal/samlocal) reads a function's environment, routes and stage with
+// it, and the template tests (internal/deploytest) check properties of the
+// template as a given set of parameters deploys it.
 //
 // It follows SAM CLI's intrinsic resolver, not a full CloudFormation model:
 // what needs a deployed stack (Fn::ImportValue, Fn::GetAZs, most attributes)

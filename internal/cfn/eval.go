@@ -53,15 +53,12 @@ type Evaluator struct {
 func New(doc map[string]any, overrides map[string]string) *Evaluator {
 	r := &Evaluator{
 		doc:        doc,
-		params:     map[string]any{},
+		params:     maps.Clone(PseudoParameters),
 		Resources:  AsMap(doc["Resources"]),
 		conditions: AsMap(doc["Conditions"]),
 		mappings:   AsMap(doc["Mappings"]),
 		condCache:  map[string]bool{},
 		condBusy:   map[string]bool{},
-	}
-	for k, v := range PseudoParameters {
-		r.params[k] = v
 	}
 	types := map[string]string{}
 	for name, def := range AsMap(doc["Parameters"]) {
