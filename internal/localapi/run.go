@@ -164,7 +164,7 @@ func load(opts Options) ([]*function, error) {
 		if len(fn.Routes) == 0 {
 			return nil, fmt.Errorf("%s has no Api events: nothing to mount", fn.LogicalID)
 		}
-		out = append(out, &function{Function: fn, env: fn.Env(opts.LookupEnv, envVars), arn: functionARN(id)})
+		out = append(out, &function{Function: fn, env: fn.Env(opts.LookupEnv, envVars)})
 	}
 	if len(out) == 0 {
 		return nil, fmt.Errorf("%s: no function has Api events: nothing to mount", opts.Template)

@@ -49,7 +49,6 @@ type function struct {
 	*samlocal.Function
 	env map[string]string
 	h   lambda.Handler
-	arn string
 }
 
 func (s *server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
@@ -127,7 +126,7 @@ func (s *server) serve(w http.ResponseWriter, r *http.Request) (status int, requ
 func (fn *function) invoke(ctx context.Context, id string, payload []byte) ([]byte, error) {
 	ctx, cancel := context.WithTimeout(ctx, fn.Timeout)
 	defer cancel()
-	ctx = lambdacontext.NewContext(ctx, &lambdacontext.LambdaContext{AwsRequestID: id, InvokedFunctionArn: fn.arn})
+	ctx = lambdacontext.NewContext(ctx, &lambdacontext.LambdaContext{AwsRequestID: id, InvokedFunctionArn: functionARN(fn.LogicalID)})
 
 	done := make(chan invokeResult, 1)
 	go func() {
