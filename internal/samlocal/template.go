@@ -3,6 +3,7 @@ package samlocal
 import (
 	"errors"
 	"fmt"
+	"maps"
 	"math"
 	"os"
 	"regexp"
@@ -228,12 +229,7 @@ func envString(v any) string {
 
 func (t *Template) routes(f *Function, events map[string]any) error {
 	byPath := map[string]*Route{}
-	names := make([]string, 0, len(events))
-	for name := range events {
-		names = append(names, name)
-	}
-	sort.Strings(names)
-	for _, name := range names {
+	for _, name := range slices.Sorted(maps.Keys(events)) {
 		ev := cfn.AsMap(events[name])
 		switch ev["Type"] {
 		case "Api":
