@@ -1,9 +1,7 @@
 package localapi
 
 import (
-	"crypto/rand"
 	"encoding/base64"
-	"encoding/hex"
 	"errors"
 	"maps"
 	"net"
@@ -199,16 +197,4 @@ func sourceIP(remoteAddr string) string {
 		return host
 	}
 	return remoteAddr
-}
-
-// newRequestID returns a random UUIDv4-shaped id, like Lambda's. (SAM CLI
-// computes its default once, so every one of its events carries the same
-// id; local mode gives each request its own.)
-func newRequestID() string {
-	var b [16]byte
-	_, _ = rand.Read(b[:])
-	b[6] = b[6]&0x0f | 0x40
-	b[8] = b[8]&0x3f | 0x80
-	s := hex.EncodeToString(b[:])
-	return strings.Join([]string{s[:8], s[8:12], s[12:16], s[16:20], s[20:]}, "-")
 }

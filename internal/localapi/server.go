@@ -14,6 +14,7 @@ import (
 
 	"github.com/aws/aws-lambda-go/lambda"
 	"github.com/aws/aws-lambda-go/lambdacontext"
+	"github.com/google/uuid"
 
 	"github.com/whatsapp-contact-processor/health/internal/samlocal"
 	"github.com/whatsapp-contact-processor/health/internal/secheaders"
@@ -84,7 +85,9 @@ func (s *server) serve(w http.ResponseWriter, r *http.Request) (status int, requ
 		// The client went away or sent a broken body: nobody reads an answer.
 		return writeGatewayError(w, http.StatusBadRequest, badRequestBody), ""
 	}
-	id := newRequestID()
+	// A random id, like Lambda's. (SAM CLI computes its default once, so
+	// every one of its events carries the same id.)
+	id := uuid.NewString()
 	ev, err := EventFromRequest(r, body, id, t)
 	if err != nil {
 		s.logger.WarnContext(r.Context(), "request not sent to the function", slog.String("request_id", id), slog.String("error", err.Error()))
