@@ -12,9 +12,7 @@ import (
 // is one non-empty segment, {name+} the non-empty rest), a single trailing
 // slash ignored, literal segments before parameters before a greedy
 // parameter; the first route in that order that also has the method wins.
-type router struct {
-	routes []compiled
-}
+type router []compiled
 
 type compiled struct {
 	samlocal.Route
@@ -36,14 +34,14 @@ type segment struct {
 	text string // the literal, or the parameter's name
 }
 
-func newRouter(fns []*function) *router {
-	r := &router{}
+func newRouter(fns []*function) router {
+	var r router
 	for _, fn := range fns {
 		for _, rt := range fn.Routes {
-			r.add(compiled{Route: rt, fn: fn})
+			r = append(r, compile(rt, fn))
 		}
 	}
-	slices.SortStableFunc(r.routes, func(a, b compiled) int {
+	slices.SortStableFunc(r, func(a, b compiled) int {
 		for i := 0; i < len(a.segs) && i < len(b.segs); i++ {
 			if a.segs[i].kind != b.segs[i].kind {
 				return int(a.segs[i].kind) - int(b.segs[i].kind)
@@ -54,8 +52,9 @@ func newRouter(fns []*function) *router {
 	return r
 }
 
-func (r *router) add(c compiled) {
-	for _, s := range splitPath(c.Path) {
+func compile(rt samlocal.Route, fn *function) compiled {
+	c := compiled{Route: rt, fn: fn}
+	for _, s := range splitPath(rt.Path) {
 		switch {
 		case strings.HasPrefix(s, "{") && strings.HasSuffix(s, "+}"):
 			c.segs = append(c.segs, segment{greedy, s[1 : len(s)-2]})
@@ -65,7 +64,7 @@ func (r *router) add(c compiled) {
 			c.segs = append(c.segs, segment{literal, s})
 		}
 	}
-	r.routes = append(r.routes, c)
+	return c
 }
 
 // splitPath splits "/a/b" into [a b]; "/" is no segments. One trailing
@@ -81,13 +80,13 @@ func splitPath(p string) []string {
 
 // match returns the route (and its function) for method and the decoded path, with its path
 // parameters (nil when it has none).
-func (r *router) match(method, path string) (*compiled, map[string]string, bool) {
+func (r router) match(method, path string) (*compiled, map[string]string, bool) {
 	if !strings.HasPrefix(path, "/") || strings.HasSuffix(path, "//") {
 		return nil, nil, false
 	}
 	segs := splitPath(path)
-	for i := range r.routes {
-		c := &r.routes[i]
+	for i := range r {
+		c := &r[i]
 		if !slices.Contains(c.Methods, method) {
 			continue
 		}

@@ -40,7 +40,7 @@ var (
 // server answers HTTP requests as API Gateway's REST API in front of the
 // functions would.
 type server struct {
-	router *router
+	router router
 	logger *slog.Logger
 }
 
