@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"context"
 	"encoding/json"
+	"errors"
 	"io"
 	"io/fs"
 	"net/http"
@@ -46,8 +47,16 @@ func TestReadmeRecipe(t *testing.T) {
 
 	dir := t.TempDir()
 	copyRepo(t, dir)
+	// A repository whose reader followed the recipe has the function already:
+	// the copy gets the recipe's file in its place.
+	if err := os.RemoveAll(filepath.Join(dir, "functions", name)); err != nil {
+		t.Fatal(err)
+	}
 	write(t, filepath.Join(dir, "functions", name, "main.go"), r.Go)
 	tmpl, err := r.AddTo(string(readFile(t, filepath.Join(dir, "template.yaml"))))
+	if errors.Is(err, recipe.ErrDefined) {
+		t.Skipf("%v: template.yaml has changed the recipe's block, so README's recipe cannot be applied beside it (rename the function to check the recipe)", err)
+	}
 	if err != nil {
 		t.Fatal(err)
 	}

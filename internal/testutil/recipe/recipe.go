@@ -60,11 +60,29 @@ func Parse(readme string) (Recipe, error) {
 	return Recipe{Name: GoFirstLine.FindStringSubmatch(first)[1], Go: gos[0], YAML: yamls[0]}, nil
 }
 
-// AddTo returns the template with the recipe's resources first under Resources:.
+// ErrDefined is returned by AddTo when the template already defines one of
+// the recipe's resources other than as the recipe shows it.
+var ErrDefined = errors.New("template already defines a resource of the recipe, differently")
+
+// AddTo returns the template with the recipe's resources first under
+// Resources:. A template that already holds the recipe's block (its reader
+// followed the recipe) has it once, where it was.
 func (r Recipe) AddTo(template string) (string, error) {
+	if strings.Contains(template, r.YAML) {
+		return template, nil
+	}
+	for _, id := range resourceID.FindAllStringSubmatch(r.YAML, -1) {
+		if strings.Contains(template, "\n  "+id[1]+":") {
+			return "", fmt.Errorf("%w: %s", ErrDefined, id[1])
+		}
+	}
 	before, after, ok := strings.Cut(template, "\nResources:\n")
 	if !ok {
 		return "", errors.New("template has no Resources: line")
 	}
 	return before + "\nResources:\n" + r.YAML + after, nil
 }
+
+// resourceID matches a resource's logical id in the recipe's block, indented
+// as under Resources:.
+var resourceID = regexp.MustCompile(`(?m)^  ([A-Za-z0-9]+):`)
