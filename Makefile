@@ -90,7 +90,7 @@ test: ## Run every Go test (-race with a C compiler; the real bootstrap under th
 	@scripts/tools.sh status
 
 .PHONY: tools
-tools: ## Install what the optional checks need (cfn-guard and AWS Control Tower's rules from npm, cfn-lint and aws-sam-translator in a venv) into ~/.cache/whatsapp-health.
+tools: ## Install what the optional checks need (cfn-guard with Control Tower's rules, dynalite, fauxqs, Node.js 22 from npm; cfn-lint, aws-sam-translator in a venv) into ~/.cache/whatsapp-health.
 	@scripts/tools.sh install
 
 .PHONY: lint
