@@ -16,10 +16,10 @@ import (
 //	                 "draining", while the operator drains the region
 //	/health/live     liveness: the seed answer while the process answers
 func addRoutes(rt routes, checker *checks.Checker, d details, draining bool) {
-	ready := allowMethods(drain(draining, contentTypeJSON[0], drainingBody, handleReady(checker, d, false)), http.MethodGet, http.MethodHead)
+	ready := allowMethods(drain(draining, contentTypeJSON[0], func() []byte { return drainingBody }, handleReady(checker, d, false)), http.MethodGet, http.MethodHead)
 	rt["/health"] = ready
 	rt["/health/ready"] = ready
-	rt["/health/details"] = allowMethods(drain(draining, healthJSONType, d.drained(), handleReady(checker, d, true)), http.MethodGet, http.MethodHead)
+	rt["/health/details"] = allowMethods(drain(draining, healthJSONType, d.drained, handleReady(checker, d, true)), http.MethodGet, http.MethodHead)
 	rt["/health/live"] = allowMethods(handleLive(), http.MethodGet, http.MethodHead)
 }
 
