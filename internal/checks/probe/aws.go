@@ -5,7 +5,6 @@ import (
 	"context"
 	"crypto/sha256"
 	"crypto/tls"
-	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -17,16 +16,21 @@ import (
 	"sync"
 	"time"
 
-	"github.com/aws/aws-sdk-go-v2/aws"
-	v4 "github.com/aws/aws-sdk-go-v2/aws/signer/v4"
+	"github.com/aws/smithy-go/aws-http-auth/credentials"
+	"github.com/aws/smithy-go/aws-http-auth/sigv4"
+	v4 "github.com/aws/smithy-go/aws-http-auth/v4"
 
 	"github.com/whatsapp-contact-processor/health/internal/checks"
 	"github.com/whatsapp-contact-processor/health/internal/version"
 )
 
-// The AWS kinds sign small hand-made requests with aws-sdk-go-v2's SigV4
-// signer instead of using the service clients: the five clients add 3.6 MB
-// to the arm64 bootstrap (over the 7.8 MB budget), the signer 66 KB
+// The AWS kinds sign small hand-made requests with AWS's standalone SigV4
+// signer (smithy-go's aws-http-auth module) instead of using the service
+// clients: the five clients add 3.6 MB to the arm64 bootstrap (over the
+// 7.8 MB budget). aws-sdk-go-v2's own signer was used first; it pulls in
+// smithy-go's transport and event-stream packages, whose package
+// initialisation cost every cold start about 60 k instructions (+8 %) even
+// with no AWS check configured; this module has no dependencies
 // (docs/readiness.md, "AWS and WhatsApp checks"). One request per run, no
 // retry: a check that retried could not stay inside its timeout, and the
 // next run (one TTL later) is the retry.
@@ -124,17 +128,17 @@ type awsReply struct {
 
 // signer is built on first use, so that a function without AWS checks
 // does no SDK work at all. It holds no state between requests.
-var signer = sync.OnceValue(func() *v4.Signer { return v4.NewSigner() })
+var signer = sync.OnceValue(func() *sigv4.Signer { return sigv4.New() })
 
 // credentials reads the function's credentials from the environment, where
 // Lambda puts them, at call time (they are not read at start-up, and a
 // rotated session token is picked up).
-func (c *config) credentials() (aws.Credentials, error) {
+func (c *config) credentials() (credentials.Credentials, error) {
 	id, secret := c.getenv("AWS_ACCESS_KEY_ID"), c.getenv("AWS_SECRET_ACCESS_KEY")
 	if id == "" || secret == "" {
-		return aws.Credentials{}, errors.New("no AWS credentials: AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY are not set")
+		return credentials.Credentials{}, errors.New("no AWS credentials: AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY are not set")
 	}
-	return aws.Credentials{AccessKeyID: id, SecretAccessKey: secret, SessionToken: c.getenv("AWS_SESSION_TOKEN"), Source: "environment"}, nil
+	return credentials.Credentials{AccessKeyID: id, SecretAccessKey: secret, SessionToken: c.getenv("AWS_SESSION_TOKEN")}, nil
 }
 
 // do signs and sends call, bound to ctx exactly as [HTTP] is: its own
@@ -157,11 +161,13 @@ func (c *config) do(ctx context.Context, ep awsEndpoint, call awsCall) (awsReply
 		req.Header.Set("X-Amzn-Trace-Id", id)
 	}
 	sum := sha256.Sum256(call.body)
-	hash := hex.EncodeToString(sum[:])
+	var opts []v4.SignerOption
 	if ep.svc.signing == "s3" {
-		req.Header.Set("X-Amz-Content-Sha256", hash)
+		// S3 wants the payload's hash in a header and the path escaped once.
+		opts = append(opts, func(o *v4.SignerOptions) { o.AddPayloadHashHeader, o.DisableDoublePathEscape = true, true })
 	}
-	if err := signer().SignHTTP(ctx, creds, req, hash, ep.svc.signing, ep.region, time.Now()); err != nil {
+	in := &sigv4.SignRequestInput{Request: req, PayloadHash: sum[:], Credentials: creds, Service: ep.svc.signing, Region: ep.region, Time: time.Now()}
+	if err := signer().SignRequest(in, opts...); err != nil {
 		return awsReply{}, fmt.Errorf("%s %s: signing: %w", call.op, call.resource, err)
 	}
 	resp, err := c.client(ctx, req.URL.Scheme).Do(req)
