@@ -21,18 +21,16 @@ cat >signer/main.go <<'GO'
 package main
 
 import (
-	"context"
 	"net/http"
 	"os"
-	"time"
 
-	"github.com/aws/aws-sdk-go-v2/aws"
-	v4 "github.com/aws/aws-sdk-go-v2/aws/signer/v4"
+	"github.com/aws/smithy-go/aws-http-auth/credentials"
+	"github.com/aws/smithy-go/aws-http-auth/sigv4"
 )
 
 func main() {
 	r, _ := http.NewRequest("POST", "https://x/", nil)
-	err := v4.NewSigner().SignHTTP(context.Background(), aws.Credentials{AccessKeyID: os.Getenv("A")}, r, "x", "dynamodb", "us-east-1", time.Now())
+	err := sigv4.New().SignRequest(&sigv4.SignRequestInput{Request: r, Credentials: credentials.Credentials{AccessKeyID: os.Getenv("A")}, Service: "dynamodb", Region: "us-east-1"})
 	http.DefaultClient.Do(r)
 	println(err)
 }
@@ -61,7 +59,7 @@ func main() {
 	secretsmanager.NewFromConfig(cfg).DescribeSecret(ctx, &secretsmanager.DescribeSecretInput{SecretId: aws.String("s")})
 }
 GO
-go get github.com/aws/aws-sdk-go-v2@latest github.com/aws/aws-sdk-go-v2/credentials@latest \
+go get github.com/aws/smithy-go/aws-http-auth@v1.2.2 github.com/aws/aws-sdk-go-v2@latest github.com/aws/aws-sdk-go-v2/credentials@latest \
 	github.com/aws/aws-sdk-go-v2/service/dynamodb@latest github.com/aws/aws-sdk-go-v2/service/s3@latest \
 	github.com/aws/aws-sdk-go-v2/service/sqs@latest github.com/aws/aws-sdk-go-v2/service/secretsmanager@latest >/dev/null 2>&1
 for p in base signer clients; do
