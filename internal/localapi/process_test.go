@@ -94,7 +94,8 @@ func TestRunProcesses(t *testing.T) {
 
 // A function past its Timeout is stopped, as Lambda stops it, and so is one
 // whose process ends mid-invocation: each answers 502, and the next request
-// gets a new process.
+// gets a new process. A cold start's init does not count against the
+// Timeout: SlowInit's init outlasts its Timeout and it still answers.
 func TestRunProcessesReplacesAStoppedProcess(t *testing.T) {
 	if testing.Short() {
 		t.Skip("-short: builds and runs a test bootstrap")
@@ -106,7 +107,9 @@ func TestRunProcessesReplacesAStoppedProcess(t *testing.T) {
 	var logs syncbuf.Buffer
 	opts := localapi.Options{Addr: "127.0.0.1:0", Template: "testdata/slow.yaml", Ready: func(a net.Addr) { addrc <- a },
 		Logger: slog.New(slog.NewTextHandler(&logs, nil))}
-	go func() { errc <- localapi.RunProcesses(ctx, opts, map[string]string{"Slow": slow}, &logs) }()
+	go func() {
+		errc <- localapi.RunProcesses(ctx, opts, map[string]string{"Slow": slow, "SlowInit": slow}, &logs)
+	}()
 	var base string
 	select {
 	case a := <-addrc:
@@ -120,14 +123,15 @@ func TestRunProcessesReplacesAStoppedProcess(t *testing.T) {
 			t.Errorf("RunProcesses = %v after cancel", err)
 		}
 	}()
-	pid := func() string {
+	pidAt := func(path string) string {
 		t.Helper()
-		resp, body := do(t, "GET", base+"/pid", nil, nil)
+		resp, body := do(t, "GET", base+path, nil, nil)
 		if resp.StatusCode != 200 || len(body) == 0 {
 			t.Fatalf("GET /pid: %d %q\n%s", resp.StatusCode, body, logs.String())
 		}
 		return string(body)
 	}
+	pid := func() string { t.Helper(); return pidAt("/pid") }
 	first := pid()
 	if again := pid(); again != first {
 		t.Errorf("a warm process was replaced: %s, then %s", first, again)
@@ -142,5 +146,12 @@ func TestRunProcessesReplacesAStoppedProcess(t *testing.T) {
 		} else {
 			last = next
 		}
+	}
+	warm := pidAt("/init/pid")
+	if resp, body := do(t, "GET", base+"/init/exit", nil, nil); resp.StatusCode != 502 {
+		t.Errorf("GET /init/exit: %d %q, want 502", resp.StatusCode, body)
+	}
+	if cold := pidAt("/init/pid"); cold == warm {
+		t.Errorf("after GET /init/exit the same process (%s) answers", cold)
 	}
 }

@@ -127,6 +127,14 @@ func (s *server) serve(w http.ResponseWriter, r *http.Request) (status int, requ
 // the handler ignores its context (Lambda would stop it there); a panic is
 // a function error, as Lambda reports it, and local mode keeps serving.
 func (fn *function) invoke(ctx context.Context, id string, payload []byte) ([]byte, error) {
+	// A cold start's init has its own limit (initTimeout), as on Lambda:
+	// the function's Timeout counts from the invocation, not from the start
+	// of a new process.
+	if p, ok := fn.h.(*process); ok {
+		if err := p.start(ctx); err != nil {
+			return nil, err
+		}
+	}
 	ctx, cancel := context.WithTimeout(ctx, fn.Timeout)
 	defer cancel()
 	ctx = lambdacontext.NewContext(ctx, &lambdacontext.LambdaContext{AwsRequestID: id, InvokedFunctionArn: functionARN(fn.LogicalID)})
