@@ -159,30 +159,31 @@ type callKey struct{}
 // of a Lattice V2 event whose identity type is AWS_IAM; never anything from
 // headers, query or body. ALB and Lattice V1 events vouch for no one.
 //
-// Only a principal of the function's own account counts (the account in the
-// invocation's function ARN): valid credentials of any other AWS account say
-// nothing about who may read this service's internals. ok is false when there
-// is no such principal.
+// Only a principal of the function's own account counts (the partition and
+// account in the invocation's function ARN): valid credentials of any other
+// AWS account say nothing about who may read this service's internals. ok is
+// false when there is no such principal.
 func CallerFromContext(ctx context.Context) (principal string, ok bool) {
 	c, _ := ctx.Value(callKey{}).(*call)
 	if c == nil || c.caller == "" {
 		return "", false
 	}
 	lc, _ := lambdacontext.FromContext(ctx)
-	if lc == nil || arnAccount(c.caller) == "" || arnAccount(c.caller) != arnAccount(lc.InvokedFunctionArn) {
+	if lc == nil || arnOwner(c.caller) == "" || arnOwner(c.caller) != arnOwner(lc.InvokedFunctionArn) {
 		return "", false
 	}
 	return c.caller, true
 }
 
-// arnAccount is the account field of an ARN
-// (arn:partition:service:region:account:resource), or "".
-func arnAccount(arn string) string {
+// arnOwner is the partition and account fields of an ARN
+// (arn:partition:service:region:account:resource) as "partition:account",
+// or "": account numbers are per partition.
+func arnOwner(arn string) string {
 	f := strings.SplitN(arn, ":", 6)
-	if len(f) < 6 || f[0] != "arn" || len(f[4]) != 12 {
+	if len(f) < 6 || f[0] != "arn" || f[1] == "" || len(f[4]) != 12 {
 		return ""
 	}
-	return f[4]
+	return f[1] + ":" + f[4]
 }
 
 // serveHTTP is the handler the adapters call, with the request they built.

@@ -338,6 +338,8 @@ func TestLatticeCaller(t *testing.T) {
 		{"V2 IAM, user of this account", iam(user), user},
 		{"V2 IAM, Roles Anywhere session of this account", iam(role, "requestContext.identity.x509SubjectCn", "client.example"), role},
 		{"V2 IAM, another account", iam(other), ""},
+		{"V2 IAM, this account's number in another partition", iam("arn:aws-cn:iam::111122223333:user/operator"), ""},
+		{"V2 IAM, no partition", iam("arn::iam::111122223333:user/operator"), ""},
 		{"V2 IAM, principal not an ARN", iam("111122223333"), ""},
 		{"V2 IAM, account field too short", iam("arn:aws:iam::11112222333:user/operator"), ""},
 		{"V2 IAM, account in the wrong field", iam("arn:aws:iam:111122223333::user/operator"), ""},
