@@ -2,12 +2,17 @@ package localapi_test
 
 import (
 	"context"
+	"errors"
+	"io"
 	"log/slog"
 	"net"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
+	"sync"
+	"syscall"
 	"testing"
 
 	"github.com/whatsapp-contact-processor/health/internal/localapi"
@@ -37,35 +42,17 @@ func TestRunProcesses(t *testing.T) {
 		t.Skip("-short: builds and runs the health bootstrap")
 	}
 	health := buildHealth(t)
-	ctx, cancel := context.WithCancel(t.Context())
 	var logs, stdout syncbuf.Buffer
-	addrc := make(chan net.Addr, 1)
-	errc := make(chan error, 1)
 	opts := localapi.Options{
-		Addr: "127.0.0.1:0", Template: "testdata/processes.yaml", Stdout: &stdout,
-		Logger: slog.New(slog.NewTextHandler(&logs, nil)), Ready: func(a net.Addr) { addrc <- a },
+		Template: "testdata/processes.yaml", Stdout: &stdout,
+		Logger: slog.New(slog.NewTextHandler(&logs, nil)),
 		// Bad declares HEALTH_CHECKS and takes the shell's; Good does not.
 		LookupEnv: func(k string) (string, bool) {
 			v := map[string]string{"HEALTH_CHECKS": "shell=ftp://db.internal"}[k]
 			return v, v != ""
 		},
 	}
-	go func() {
-		errc <- localapi.RunProcesses(ctx, opts, map[string]string{"Good": health, "Bad": health}, &logs)
-	}()
-	var base string
-	select {
-	case a := <-addrc:
-		base = "http://" + a.String()
-	case err := <-errc:
-		t.Fatalf("RunProcesses: %v", err)
-	}
-	defer func() {
-		cancel()
-		if err := <-errc; err != nil {
-			t.Errorf("RunProcesses = %v after cancel", err)
-		}
-	}()
+	base, _ := runProcesses(t, opts, map[string]string{"Good": health, "Bad": health}, &logs)
 	tests := []struct {
 		path   string
 		status int
@@ -101,34 +88,21 @@ func TestRunProcessesReplacesAStoppedProcess(t *testing.T) {
 		t.Skip("-short: builds and runs a test bootstrap")
 	}
 	slow := build(t, "./testdata/slowfn")
-	ctx, cancel := context.WithCancel(t.Context())
-	addrc := make(chan net.Addr, 1)
-	errc := make(chan error, 1)
 	var logs syncbuf.Buffer
-	opts := localapi.Options{Addr: "127.0.0.1:0", Template: "testdata/slow.yaml", Ready: func(a net.Addr) { addrc <- a },
-		Logger: slog.New(slog.NewTextHandler(&logs, nil))}
-	go func() {
-		errc <- localapi.RunProcesses(ctx, opts, map[string]string{"Slow": slow, "SlowInit": slow}, &logs)
-	}()
-	var base string
-	select {
-	case a := <-addrc:
-		base = "http://" + a.String()
-	case err := <-errc:
-		t.Fatalf("RunProcesses: %v", err)
-	}
-	defer func() {
-		cancel()
-		if err := <-errc; err != nil {
-			t.Errorf("RunProcesses = %v after cancel", err)
-		}
-	}()
+	opts := localapi.Options{Template: "testdata/slow.yaml", Logger: slog.New(slog.NewTextHandler(&logs, nil))}
+	base, stop := runProcesses(t, opts, map[string]string{"Slow": slow, "SlowInit": slow}, &logs)
+	var pids []int
 	pidAt := func(path string) string {
 		t.Helper()
 		resp, body := do(t, "GET", base+path, nil, nil)
 		if resp.StatusCode != 200 || len(body) == 0 {
-			t.Fatalf("GET /pid: %d %q\n%s", resp.StatusCode, body, logs.String())
+			t.Fatalf("GET %s: %d %q\n%s", path, resp.StatusCode, body, logs.String())
 		}
+		pid, err := strconv.Atoi(string(body))
+		if err != nil {
+			t.Fatalf("GET %s: %q is not a process id", path, body)
+		}
+		pids = append(pids, pid)
 		return string(body)
 	}
 	pid := func() string { t.Helper(); return pidAt("/pid") }
@@ -154,4 +128,38 @@ func TestRunProcessesReplacesAStoppedProcess(t *testing.T) {
 	if cold := pidAt("/init/pid"); cold == warm {
 		t.Errorf("after GET /init/exit the same process (%s) answers", cold)
 	}
+	// Once local mode has returned, none of its processes runs.
+	stop()
+	for _, pid := range pids {
+		if err := syscall.Kill(pid, 0); !errors.Is(err, syscall.ESRCH) {
+			t.Errorf("process %d outlived local mode (signal 0: %v)", pid, err)
+		}
+	}
+}
+
+// runProcesses serves opts with RunProcesses on a free port and returns
+// its base URL and a stop that ends it (the test's cleanup stops it too),
+// failing the test unless it then returns nil.
+func runProcesses(t *testing.T, opts localapi.Options, bootstraps map[string]string, output io.Writer) (base string, stop func()) {
+	t.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
+	addrc := make(chan net.Addr, 1)
+	errc := make(chan error, 1)
+	opts.Addr, opts.Ready = "127.0.0.1:0", func(a net.Addr) { addrc <- a }
+	go func() { errc <- localapi.RunProcesses(ctx, opts, bootstraps, output) }()
+	select {
+	case a := <-addrc:
+		base = "http://" + a.String()
+	case err := <-errc:
+		cancel()
+		t.Fatalf("RunProcesses: %v", err)
+	}
+	stop = sync.OnceFunc(func() {
+		cancel()
+		if err := <-errc; err != nil {
+			t.Errorf("RunProcesses = %v after cancel", err)
+		}
+	})
+	t.Cleanup(stop)
+	return base, stop
 }
