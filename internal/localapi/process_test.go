@@ -42,6 +42,9 @@ func TestRunProcesses(t *testing.T) {
 		t.Skip("-short: builds and runs the health bootstrap")
 	}
 	health := buildHealth(t)
+	// Local mode's own environment reaches no function: Good would fail its
+	// init with this, and Bad would name "parent" instead of "shell".
+	t.Setenv("HEALTH_CHECKS", "parent=ftp://db.internal")
 	var logs, stdout syncbuf.Buffer
 	opts := localapi.Options{
 		Template: "testdata/processes.yaml", Stdout: &stdout,
