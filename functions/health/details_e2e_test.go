@@ -36,19 +36,27 @@ func TestDetailsThroughTheRuntimeEmulator(t *testing.T) {
 			got := invoke(t, fn, restEvent(t, "/health/details", func(ev map[string]any) {
 				ev["requestContext"].(map[string]any)["identity"].(map[string]any)["userArn"] = tc.userArn
 			}))
-			var view map[string]any
-			if err := json.Unmarshal([]byte(got.Body), &view); err != nil {
-				t.Fatalf("%v: %s", err, got.Body)
-			}
-			if got.StatusCode != 503 || view["status"] != "fail" {
-				t.Errorf("got %d %s, want 503 and status fail", got.StatusCode, got.Body)
-			}
-			_, hasVersion := view["version"]
-			hasReason := strings.Contains(got.Body, "connection refused")
-			hasNames := strings.Contains(got.Body, `"db:`)
-			if hasVersion != tc.wantDetail || hasReason != tc.wantDetail || hasNames != tc.wantDetail {
-				t.Errorf("version %v, reason %v, check names %v; want all %v:\n%s", hasVersion, hasReason, hasNames, tc.wantDetail, got.Body)
-			}
+			checkDetailView(t, got, tc.wantDetail)
 		})
+	}
+}
+
+// checkDetailView checks got is /health/details with its one check failing:
+// the detailed view (version, the failure's reason, the check's name) if
+// wantDetail, the overall status alone otherwise.
+func checkDetailView(t *testing.T, got answer, wantDetail bool) {
+	t.Helper()
+	var view map[string]any
+	if err := json.Unmarshal([]byte(got.Body), &view); err != nil {
+		t.Fatalf("%v: %s", err, got.Body)
+	}
+	if got.StatusCode != 503 || view["status"] != "fail" {
+		t.Errorf("got %d %s, want 503 and status fail", got.StatusCode, got.Body)
+	}
+	_, hasVersion := view["version"]
+	hasReason := strings.Contains(got.Body, "connection refused")
+	hasNames := strings.Contains(got.Body, `"db:`)
+	if hasVersion != wantDetail || hasReason != wantDetail || hasNames != wantDetail {
+		t.Errorf("version %v, reason %v, check names %v; want all %v:\n%s", hasVersion, hasReason, hasNames, wantDetail, got.Body)
 	}
 }

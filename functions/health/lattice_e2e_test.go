@@ -145,18 +145,7 @@ func TestLatticeDetailsThroughTheRuntimeEmulator(t *testing.T) {
 			if err := json.Unmarshal(invokeRaw(t, fn, tc.payload), &got); err != nil {
 				t.Fatal(err)
 			}
-			var view map[string]any
-			if err := json.Unmarshal([]byte(got.Body), &view); err != nil {
-				t.Fatalf("%v: %s", err, got.Body)
-			}
-			if got.StatusCode != 503 || view["status"] != "fail" {
-				t.Errorf("got %d %s, want 503 and status fail", got.StatusCode, got.Body)
-			}
-			_, hasVersion := view["version"]
-			hasReason := strings.Contains(got.Body, "connection refused")
-			if hasVersion != tc.wantDetail || hasReason != tc.wantDetail {
-				t.Errorf("version %v, reason %v; want both %v:\n%s", hasVersion, hasReason, tc.wantDetail, got.Body)
-			}
+			checkDetailView(t, got, tc.wantDetail)
 		})
 	}
 }
