@@ -2,7 +2,6 @@ package recipetest_test
 
 import (
 	"bufio"
-	"context"
 	"encoding/json"
 	"errors"
 	"io"
@@ -192,8 +191,7 @@ func goCmd(t *testing.T, dir string, env []string, args ...string) {
 // given bootstraps and returns its base URL once it has mounted the routes.
 func startLocal(t *testing.T, dir, localapi string, bootstraps ...string) string {
 	t.Helper()
-	ctx, cancel := context.WithCancel(context.Background())
-	cmd := exec.CommandContext(ctx, localapi, append([]string{"-addr", "127.0.0.1:0"}, bootstraps...)...)
+	cmd := exec.Command(localapi, append([]string{"-addr", "127.0.0.1:0"}, bootstraps...)...)
 	cmd.Dir = dir
 	cmd.Env = []string{} // no shell environment: each function gets its template's
 	stdout, err := cmd.StdoutPipe()
@@ -206,8 +204,14 @@ func startLocal(t *testing.T, dir, localapi string, bootstraps ...string) string
 		t.Fatal(err)
 	}
 	t.Cleanup(func() {
-		cancel()
-		_ = cmd.Wait()
+		// Stopped as Ctrl-C stops it: local mode stops its functions'
+		// processes and exits 0.
+		_ = cmd.Process.Signal(os.Interrupt)
+		kill := time.AfterFunc(30*time.Second, func() { _ = cmd.Process.Kill() })
+		defer kill.Stop()
+		if err := cmd.Wait(); err != nil {
+			t.Errorf("local mode after an interrupt: %v", err)
+		}
 		if t.Failed() {
 			t.Logf("local mode's log:\n%s", logs.String())
 		}
