@@ -6,6 +6,7 @@ import (
 	"io"
 	"log/slog"
 	"net"
+	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -14,6 +15,7 @@ import (
 	"sync"
 	"syscall"
 	"testing"
+	"time"
 
 	"github.com/whatsapp-contact-processor/health/internal/localapi"
 	"github.com/whatsapp-contact-processor/health/internal/testutil/syncbuf"
@@ -85,7 +87,8 @@ func TestRunProcesses(t *testing.T) {
 // A function past its Timeout is stopped, as Lambda stops it, and so is one
 // whose process ends mid-invocation: each answers 502, and the next request
 // gets a new process. A cold start's init does not count against the
-// Timeout: SlowInit's init outlasts its Timeout and it still answers.
+// Timeout: SlowInit's init outlasts its Timeout and it still answers. A
+// client that goes away stops nothing.
 func TestRunProcessesReplacesAStoppedProcess(t *testing.T) {
 	if testing.Short() {
 		t.Skip("-short: builds and runs a test bootstrap")
@@ -93,7 +96,7 @@ func TestRunProcessesReplacesAStoppedProcess(t *testing.T) {
 	slow := build(t, "./testdata/slowfn")
 	var logs syncbuf.Buffer
 	opts := localapi.Options{Template: "testdata/slow.yaml", Logger: slog.New(slog.NewTextHandler(&logs, nil))}
-	base, stop := runProcesses(t, opts, map[string]string{"Slow": slow, "SlowInit": slow}, &logs)
+	base, stop := runProcesses(t, opts, map[string]string{"Slow": slow, "SlowInit": slow, "Nap": slow}, &logs)
 	var pids []int
 	pidAt := func(path string) string {
 		t.Helper()
@@ -130,6 +133,25 @@ func TestRunProcessesReplacesAStoppedProcess(t *testing.T) {
 	}
 	if cold := pidAt("/init/pid"); cold == warm {
 		t.Errorf("after GET /init/exit the same process (%s) answers", cold)
+	}
+	// A client that goes away mid-invocation stops nothing: the process
+	// finishes the invocation and stays warm.
+	warm = pidAt("/nap/pid")
+	ctx, cancel := context.WithCancel(t.Context())
+	go func() {
+		for ctx.Err() == nil && !strings.Contains(logs.String(), "napping") {
+			time.Sleep(10 * time.Millisecond)
+		}
+		cancel()
+	}()
+	req, _ := http.NewRequestWithContext(ctx, "GET", base+"/nap/nap", nil)
+	if resp, err := http.DefaultClient.Do(req); err == nil {
+		resp.Body.Close()
+		t.Errorf("GET /nap/nap answered %d; want the client to have gone first", resp.StatusCode)
+	}
+	cancel()
+	if again := pidAt("/nap/pid"); again != warm {
+		t.Errorf("a client that went away stopped the process: %s, then %s", warm, again)
 	}
 	// Once local mode has returned, none of its processes runs.
 	stop()

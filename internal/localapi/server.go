@@ -135,7 +135,9 @@ func (fn *function) invoke(ctx context.Context, id string, payload []byte) ([]by
 			return nil, err
 		}
 	}
-	ctx, cancel := context.WithTimeout(ctx, fn.Timeout)
+	// A client that goes away does not stop the invocation (API Gateway's
+	// does not): only the Timeout does, which also stops the process.
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), fn.Timeout)
 	defer cancel()
 	ctx = lambdacontext.NewContext(ctx, &lambdacontext.LambdaContext{AwsRequestID: id, InvokedFunctionArn: functionARN(fn.LogicalID)})
 

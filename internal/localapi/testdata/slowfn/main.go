@@ -1,8 +1,9 @@
 // Command slowfn is a Lambda function for RunProcesses' tests: /sleep
 // outlasts any timeout (ignoring its context, as a stuck function does),
 // /exit ends the process mid-invocation, anything else answers 200 with the
-// process id, so a test can see a process replaced. SLOWFN_INIT_SLEEP (a
-// duration) makes its init that long.
+// process id, so a test can see a process replaced; /nap says "napping" on
+// stderr and answers two seconds later. SLOWFN_INIT_SLEEP (a duration)
+// makes its init that long.
 package main
 
 import (
@@ -28,6 +29,9 @@ func main() {
 			time.Sleep(time.Hour)
 		case "exit":
 			os.Exit(3)
+		case "nap":
+			fmt.Fprintln(os.Stderr, "napping")
+			time.Sleep(2 * time.Second)
 		}
 		body, _ := json.Marshal(os.Getpid())
 		return map[string]any{"statusCode": 200, "body": fmt.Sprint(string(body))}, nil
