@@ -566,3 +566,24 @@ func TestTransferEncodingInEvent(t *testing.T) {
 	want(t, ev, "multiValueHeaders.Transfer-Encoding", []any{"chunked"})
 	want(t, ev, "body", `{"a":1}`)
 }
+
+// Environ gives any function of the template its environment, so `make
+// invoke-rie` can run one no Api event invokes; Run has nothing to mount
+// for it.
+func TestEnviron(t *testing.T) {
+	opts := localapi.Options{Template: "testdata/worker.yaml", Function: "Worker"}
+	env, err := localapi.Environ(opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if env["WORKER_QUEUE"] != "jobs" || env["AWS_LAMBDA_FUNCTION_TIMEOUT"] != "7" || env["AWS_LAMBDA_FUNCTION_NAME"] != "Worker" {
+		t.Errorf("Environ(Worker) = %v", env)
+	}
+	if _, err := localapi.Environ(localapi.Options{Template: "testdata/worker.yaml"}); err == nil {
+		t.Error("Environ without a function: no error")
+	}
+	opts.Addr, opts.Ready = "127.0.0.1:0", func(net.Addr) { t.Error("listening with nothing to mount") }
+	if err := localapi.Run(t.Context(), opts, fixed(&testFunction{})); err == nil || !strings.Contains(err.Error(), "no Api events") {
+		t.Errorf("Run(Worker) = %v, want nothing to mount", err)
+	}
+}

@@ -3,6 +3,7 @@ package localapi
 import (
 	"cmp"
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"log/slog"
@@ -73,7 +74,7 @@ func run(ctx context.Context, opts Options, newFn func(*samlocal.Function, map[s
 	opts.Logger = cmp.Or(opts.Logger, slog.New(slog.DiscardHandler))
 	opts.Stdout = cmp.Or(opts.Stdout, io.Discard)
 	opts.Addr = cmp.Or(opts.Addr, DefaultAddr)
-	fns, err := load(opts)
+	fns, err := load(opts, false)
 	if err != nil {
 		return err
 	}
@@ -122,17 +123,22 @@ func run(ctx context.Context, opts Options, newFn func(*samlocal.Function, map[s
 }
 
 // Environ is the environment Run gives opts.Function, for running its
-// bootstrap elsewhere (under the runtime emulator, say).
+// bootstrap elsewhere (under the runtime emulator, say). Any function of the
+// template has one, whether or not an Api event invokes it.
 func Environ(opts Options) (map[string]string, error) {
-	fns, err := load(opts)
+	if opts.Function == "" {
+		return nil, errors.New("no function named (Options.Function)")
+	}
+	fns, err := load(opts, true)
 	if err != nil {
 		return nil, err
 	}
 	return fns[0].env, nil
 }
 
-// load reads the functions Run serves, each with the environment it gets.
-func load(opts Options) ([]*function, error) {
+// load reads the functions Run serves, each with the environment it gets;
+// with anyEvents, opts.Function too if no Api event invokes it.
+func load(opts Options, anyEvents bool) ([]*function, error) {
 	opts.Template = cmp.Or(opts.Template, DefaultTemplate)
 	overrides, err := samlocal.ParseParameterOverrides(opts.ParameterOverrides)
 	if err != nil {
@@ -161,7 +167,7 @@ func load(opts Options) ([]*function, error) {
 		if len(fn.Routes) == 0 && opts.Function == "" {
 			continue // a function no API invokes (a queue consumer, say)
 		}
-		if len(fn.Routes) == 0 {
+		if len(fn.Routes) == 0 && !anyEvents {
 			return nil, fmt.Errorf("%s has no Api events: nothing to mount", fn.LogicalID)
 		}
 		out = append(out, &function{Function: fn, env: fn.Env(opts.LookupEnv, envVars)})
