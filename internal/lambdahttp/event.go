@@ -67,10 +67,11 @@ func (ev *event) parse(payload []byte) (release func(), err error) {
 	// parses is validated too, both at a quarter of encoding/json.Valid's
 	// cost. Both wrap an error once per level of nesting (quadratic), so
 	// deep nesting is refused first.
-	if tooDeep(payload) {
+	deep, many := bounds(payload)
+	if deep {
 		return release, unsupported("payload is not a JSON object of a known shape (nested over %d levels)", maxDepth)
 	}
-	if tooMany(payload) {
+	if many {
 		return release, unsupported("payload is not a JSON object of a known shape (over %d values)", maxValues)
 	}
 	ev.size = len(payload)
@@ -98,43 +99,21 @@ func (ev *event) parse(payload []byte) (release func(), err error) {
 // query parameters and cookies together.
 const maxValues = 1 << 16
 
-// tooMany reports whether payload holds over maxValues values. A value takes
-// at least a byte, so a payload of up to maxValues bytes is not scanned; a
-// value is a container or follows one's opening bracket or a comma, so
-// counting those bytes bounds the count, and only a payload over the bound is
-// scanned outside strings.
-func tooMany(p []byte) bool {
-	if len(p) <= maxValues || bytes.Count(p, []byte{','})+bytes.Count(p, []byte{'{'})+bytes.Count(p, []byte{'['}) < maxValues {
-		return false
-	}
-	n, inString := 1, false
-	for i := 0; i < len(p); i++ {
-		switch c := p[i]; {
-		case inString && c == '\\':
-			i++
-		case c == '"':
-			inString = !inString
-		case inString:
-		case c == ',' || c == '{' || c == '[':
-			if n++; n > maxValues {
-				return true
-			}
-		}
-	}
-	return false
-}
-
 // maxDepth is far more nesting than any event has.
 const maxDepth = 64
 
-// tooDeep reports whether payload nests over maxDepth levels, counting the
-// brackets first (fast) and scanning outside strings only if there are many.
-func tooDeep(p []byte) bool {
-	if bytes.Count(p, []byte{'{'})+bytes.Count(p, []byte{'['}) <= maxDepth {
-		return false
-	}
-	depth, inString := 0, false
-	for i := 0; i < len(p); i++ {
+// bounds reports whether payload nests over maxDepth levels (deep) and
+// whether it holds over maxValues values (many), in one scan outside strings.
+// Counting bytes first is fast and bounds both: nesting needs a bracket per
+// level, and a value is a container or follows an opening bracket or a comma;
+// a value takes at least a byte, so a payload of up to maxValues bytes cannot
+// hold too many. Most payloads are not scanned at all.
+func bounds(p []byte) (deep, many bool) {
+	brackets := bytes.Count(p, []byte{'{'}) + bytes.Count(p, []byte{'['})
+	mayDeep := brackets > maxDepth
+	mayMany := len(p) > maxValues && brackets+bytes.Count(p, []byte{','}) >= maxValues
+	depth, n, inString := 0, 1, false
+	for i := 0; (mayDeep || mayMany) && i < len(p); i++ {
 		switch c := p[i]; {
 		case inString && c == '\\':
 			i++
@@ -142,14 +121,20 @@ func tooDeep(p []byte) bool {
 			inString = !inString
 		case inString:
 		case c == '{' || c == '[':
-			if depth++; depth > maxDepth {
-				return true
+			if depth++; mayDeep && depth > maxDepth {
+				return true, many
+			}
+			fallthrough
+		case c == ',':
+			if n++; mayMany && n > maxValues {
+				// Deep nesting is still looked for: it is refused first.
+				many, mayMany = true, false
 			}
 		case c == '}' || c == ']':
 			depth--
 		}
 	}
-	return false
+	return false, many
 }
 
 // detect names the front and reads the request line every front needs.
